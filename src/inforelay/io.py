@@ -8,7 +8,27 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "remove_stale_temporaries"]
+
+
+def _temporary_glob(final: Path) -> str:
+    return f".{final.name}.*.tmp"
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporaries that a killed earlier write of ``path`` left behind.
+
+    Only one job ever writes a given output, so a temporary of the same final
+    name that exists when a new write starts belongs to a run that was killed
+    (SIGKILL gives no chance to clean up). Returns the removed paths.
+    """
+    final = Path(path)
+    removed = []
+    for stale in final.parent.glob(_temporary_glob(final)):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+            removed.append(stale)
+    return removed
 
 
 @contextlib.contextmanager
@@ -26,6 +46,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(final)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)

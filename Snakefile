@@ -1,0 +1,32 @@
+# inforelay: information relays of recurrent neural networks.
+# Reproduces Hintze, Najam & Schossau end to end; see README.md and docs/.
+#   snakemake --cores 8                                  # the paper (config.yaml)
+#   snakemake --cores 2 --configfile config/quick.yaml   # a few-minute demo
+#   snakemake --profile profiles/slurm                   # on a SLURM cluster
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/tasks.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/record.smk"
+include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/figures.smk"
+
+
+localrules:
+    all,
+
+
+rule all:
+    input:
+        final_targets(),
+    default_target: True

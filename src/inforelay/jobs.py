@@ -1,0 +1,69 @@
+"""Support for the thin workflow scripts: logging, signals and thread limits.
+
+Workflow scripts call :func:`setup_job` first. It sends logging (and any
+uncaught exception) to the rule's log file, turns SIGTERM into a normal exit so
+that :func:`inforelay.io.atomic_path` removes its temporary file when Snakemake
+or SLURM cancels a job, and caps BLAS threads at the rule's thread count.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["setup_job", "limit_threads"]
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_threads(threads: int) -> None:
+    """Cap the numeric libraries' thread pools (effective before they are imported)."""
+    for name in _THREAD_VARIABLES:
+        os.environ[name] = str(max(1, int(threads)))
+
+
+def _raise_system_exit(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def setup_job(log_files: Sequence[str] | None, threads: int = 1, name: str = "inforelay") -> logging.Logger:
+    """Prepare a workflow job: log file, SIGTERM handling and thread limits.
+
+    Parameters
+    ----------
+    log_files
+        ``snakemake.log``; the first entry receives the log. ``None`` or empty
+        logs to stderr.
+    threads
+        The rule's ``threads``.
+    name
+        Logger name, usually the rule name.
+    """
+    limit_threads(threads)
+    signal.signal(signal.SIGTERM, _raise_system_exit)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_files:
+        os.makedirs(os.path.dirname(os.path.abspath(log_files[0])), exist_ok=True)
+        handlers.append(logging.FileHandler(log_files[0], mode="w"))
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
+        force=True,
+    )
+    logging.captureWarnings(True)
+    logger = logging.getLogger(name)
+
+    previous_hook = sys.excepthook
+
+    def log_uncaught(exc_type, exc, tb):  # type: ignore[no-untyped-def]
+        if not issubclass(exc_type, (KeyboardInterrupt, SystemExit)):
+            logger.error("job failed", exc_info=(exc_type, exc, tb))
+        previous_hook(exc_type, exc, tb)
+
+    sys.excepthook = log_uncaught
+    return logger

@@ -1,0 +1,42 @@
+# Figures of the paper, each wrapped in report() with a caption in workflow/report/.
+
+
+rule fig01_tasks:
+    output:
+        png=report(
+            "results/figures/fig01_tasks.png",
+            caption="../report/fig01_tasks.rst",
+            category="Tasks",
+        ),
+        pdf="results/figures/fig01_tasks.pdf",
+    params:
+        tasks={t: config["tasks"][t] for t in ("memory", "block")},
+        delay=3,
+    conda:
+        CONDA_ENV
+    log:
+        "logs/figures/fig01_tasks.log",
+    benchmark:
+        "benchmarks/figures/fig01_tasks.tsv"
+    script:
+        "../scripts/fig01_tasks.py"
+
+
+rule fig02_generalization:
+    input:
+        rules.aggregate_generalization.output,
+    output:
+        png=report(
+            "results/figures/fig02_generalization.png",
+            caption="../report/fig02_generalization.rst",
+            category="Generalization",
+        ),
+        pdf="results/figures/fig02_generalization.pdf",
+    conda:
+        CONDA_ENV
+    log:
+        "logs/figures/fig02_generalization.log",
+    benchmark:
+        "benchmarks/figures/fig02_generalization.tsv"
+    script:
+        "../scripts/fig02_generalization.py"

@@ -1,0 +1,17 @@
+# One job per network: run it step by step on the analysis set and dump every state.
+
+
+rule record:
+    input:
+        network=rules.train.output.network,
+        data="results/tasks/{task}/delay-{delay}/analysis.h5",
+    output:
+        "results/activations/" + NETWORK + ".h5",
+    conda:
+        CONDA_ENV
+    log:
+        log_path("record"),
+    benchmark:
+        benchmark_path("record")
+    script:
+        "../scripts/record.py"

@@ -1,0 +1,19 @@
+"""Accuracy of one network at every evaluation delay (rule evaluate)."""
+
+from inforelay.jobs import setup_job
+from inforelay.tasks import load_task_data
+from inforelay.experiment import evaluate_by_delay
+from inforelay.io import atomic_path
+from inforelay.training import load_network
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+wc = snakemake.wildcards  # noqa: F821
+network, _ = load_network(snakemake.input.network)  # noqa: F821
+table = evaluate_by_delay(network, load_task_data(snakemake.input.data))  # noqa: F821
+table.insert(0, "replicate", int(wc.rep))
+table.insert(0, "delay_regime", wc.delay)
+table.insert(0, "model", wc.model)
+table.insert(0, "task", wc.task)
+with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
+    table.to_csv(tmp, index=False)
+log.info("%s:\n%s", snakemake.output[0], table.to_string(index=False))  # noqa: F821
