@@ -176,55 +176,72 @@ def _check_masks(
 
 
 class _Cell:
-    """Explicit cell equations over the fused module's weights (float32, no autograd)."""
+    """Explicit cell equations over the fused module's weights (float32, no autograd).
+
+    States are kept *unit-major*, ``(N, S, n)``, so that every gate is a contiguous block of
+    rows of ``W_hh @ h``; element-wise kernels on contiguous memory are several times faster
+    than on the column slices of the usual ``(rows, G·N)`` layout.
+    """
 
     def __init__(self, network: RecurrentNetwork) -> None:
         rec = network.recurrent
         self.arch = network.arch
         self.n_hidden = network.n_hidden
-        self.w_ih_t = rec.weight_ih_l0.detach().float().t().contiguous()
-        self.w_hh_t = rec.weight_hh_l0.detach().float().t().contiguous()
+        self.w_ih = rec.weight_ih_l0.detach().float()  # (G·N, in)
+        self.w_hh = rec.weight_hh_l0.detach().float()  # (G·N, N)
         self.b_ih = rec.bias_ih_l0.detach().float()
         self.b_hh = rec.bias_hh_l0.detach().float()
+        self.w_out = network.readout.weight.detach().float()  # (K, N)
+        self.b_out = network.readout.bias.detach().float()
+        self.tanh_out = network.output_activation == "tanh"
 
     def input_projection(self, x: torch.Tensor) -> torch.Tensor:
-        """``W_ih x + b_ih`` for every step at once, ``(n, T, G·N)``.
+        """``W_ih x + b_ih`` for every step at once, ``(T, G·N, n)``.
 
         For RNN and LSTM, ``b_hh`` is folded in too (it is added unchanged at every step); GRU
         keeps it apart because ``b_hn`` sits inside the reset gate's product.
         """
-        gi = torch.matmul(x, self.w_ih_t) + self.b_ih
-        if self.arch != "gru":
-            gi = gi + self.b_hh
-        return gi
+        bias = self.b_ih if self.arch == "gru" else self.b_ih + self.b_hh
+        gi = torch.matmul(x, self.w_ih.t()) + bias  # (n, T, G·N)
+        return gi.permute(1, 2, 0).contiguous()
 
     def step(
         self, gi: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """One update; ``gi``: ``(n, G·N)``, ``h``/``c``: ``(S, n, N)`` (``gi`` broadcasts over S)."""
-        n_h = self.n_hidden
-        gh = torch.matmul(h, self.w_hh_t)  # fresh (S, n, G·N); updated in place below
+        """One update; ``gi``: ``(G·N, n)``; ``h``, ``c``: ``(N, S, n)``; returns new tensors."""
+        n_h, n_sets, n = h.shape
+        gates = torch.matmul(self.w_hh, h.reshape(n_h, n_sets * n)).view(-1, n_sets, n)
+        gi = gi[:, None, :]
         if self.arch == "rnn":
-            return gh.add_(gi).tanh_(), None
+            return gates.add_(gi).tanh_(), None
         if self.arch == "gru":
-            gh.add_(self.b_hh)
-            rz = gh[..., : 2 * n_h].add_(gi[..., : 2 * n_h]).sigmoid_()
-            r, z = rz[..., :n_h], rz[..., n_h:]
-            cand = gh[..., 2 * n_h :].mul_(r).add_(gi[..., 2 * n_h :]).tanh_()
+            rz = gates[: 2 * n_h].add_(gi[: 2 * n_h]).add_(self.b_hh[: 2 * n_h, None, None])
+            rz.sigmoid_()
+            r, z = rz[:n_h], rz[n_h:]
+            cand = gates[2 * n_h :].add_(self.b_hh[2 * n_h :, None, None]).mul_(r)
+            cand.add_(gi[2 * n_h :]).tanh_()
             # h' = (1 - z) * n + z * h = n + z * (h - n)
             return torch.addcmul(cand, z, h - cand), None
-        gates = gh.add_(gi)
-        torch.sigmoid_(gates[..., : 2 * n_h])
-        torch.sigmoid_(gates[..., 3 * n_h :])
-        torch.tanh_(gates[..., 2 * n_h : 3 * n_h])
-        i, f = gates[..., :n_h], gates[..., n_h : 2 * n_h]
-        g, o = gates[..., 2 * n_h : 3 * n_h], gates[..., 3 * n_h :]
-        c_new = torch.addcmul(f * c, i, g)
-        return o * torch.tanh(c_new), c_new
+        gates.add_(gi)
+        gates[: 2 * n_h].sigmoid_()
+        gates[3 * n_h :].sigmoid_()
+        gates[2 * n_h : 3 * n_h].tanh_()
+        i, f = gates[:n_h], gates[n_h : 2 * n_h]
+        g, o = gates[2 * n_h : 3 * n_h], gates[3 * n_h :]
+        c_new = f.mul_(c).addcmul_(i, g)
+        return o.mul_(torch.tanh(c_new)), c_new
+
+    def readout(self, h: torch.Tensor) -> torch.Tensor:
+        """Outputs ``(S, n, K)`` from unit-major states ``(N, S, n)``."""
+        n_h, n_sets, n = h.shape
+        out = torch.matmul(self.w_out, h.reshape(n_h, n_sets * n)).add_(self.b_out[:, None])
+        if self.tanh_out:
+            out.tanh_()
+        return out.view(-1, n_sets, n).permute(1, 2, 0)
 
 
 # rows (sets x sequences) per chunk of the batched knockout pass: keeps the gate tensors small
-# enough to stay in cache, which is ~2-3x faster than one huge pass on CPU
+# enough to stay in cache
 _CHUNK_ROWS = 16384
 
 
@@ -294,37 +311,39 @@ def run_stepwise(
     n_sets = 1 if masks is None else masks.shape[0]
 
     def empty(width: int) -> torch.Tensor:
-        return torch.empty((n_sets, n, n_steps, width), dtype=torch.float32)
+        # step-major storage: every step's block is one contiguous write; returned as a view
+        return torch.empty((n_steps, n_sets, n, width), dtype=torch.float32)
 
     outputs = empty(network.n_outputs)
     hidden = empty(n_hidden) if record_states else None
     cells = empty(n_hidden) if (record_states and is_lstm) else None
 
     def store(sets: slice, t: int, h: torch.Tensor, c: torch.Tensor | None) -> None:
-        outputs[sets, :, t, :] = network.readout_activation(h).cpu()
+        outputs[t, sets] = cell.readout(h).cpu()
         if hidden is not None:
-            hidden[sets, :, t, :] = h.cpu()
+            hidden[t, sets] = h.permute(1, 2, 0).cpu()
         if cells is not None:
-            cells[sets, :, t, :] = c.cpu()
+            cells[t, sets] = c.permute(1, 2, 0).cpu()
 
     with torch.no_grad():
-        gi_all = cell.input_projection(x)  # (n, T, G·N)
+        gi_all = cell.input_projection(x)  # (T, G·N, n)
         # shared prefix: steps before the knockout, computed once for all sets
-        h = torch.zeros((1, n, n_hidden), dtype=torch.float32, device=device)
+        h = torch.zeros((n_hidden, 1, n), dtype=torch.float32, device=device)
         c = torch.zeros_like(h) if is_lstm else None
         for t in range(start):
-            h, c = cell.step(gi_all[:, t, :], h, c)
+            h, c = cell.step(gi_all[t], h, c)
             store(slice(None), t, h, c)  # broadcasts over the S sets
         if masks is not None:
             per_chunk = max(1, _CHUNK_ROWS // max(n, 1))
+            knock_all = masks.t()[:, :, None]  # (N, S, 1)
             for s0 in range(0, n_sets, per_chunk):
                 sets = slice(s0, min(s0 + per_chunk, n_sets))
-                knock = masks[sets, None, :]  # (s, 1, N)
-                size = knock.shape[0]
-                hc = h.expand(size, n, n_hidden)
-                cc = c.expand(size, n, n_hidden) if c is not None else None
+                knock = knock_all[:, sets]
+                size = knock.shape[1]
+                hc = h.expand(n_hidden, size, n)
+                cc = c.expand(n_hidden, size, n) if c is not None else None
                 for t in range(start, n_steps):
-                    hc, cc = cell.step(gi_all[:, t, :], hc, cc)
+                    hc, cc = cell.step(gi_all[t], hc, cc)
                     if t == start or mode == "clamp":
                         hc = hc.masked_fill_(knock, 0.0)
                         cc = cc.masked_fill_(knock, 0.0) if cc is not None else None
@@ -333,7 +352,7 @@ def run_stepwise(
     def finish(a: torch.Tensor | None) -> np.ndarray | None:
         if a is None:
             return None
-        arr = a.numpy()
+        arr = a.numpy().transpose(1, 2, 0, 3)  # (S, n, T, ·) view of the step-major storage
         return arr if batched else arr[0]
 
     return StepwiseRun(outputs=finish(outputs), hidden=finish(hidden), cell=finish(cells))

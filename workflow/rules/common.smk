@@ -2,7 +2,6 @@
 import inforelay.experiment as experiment
 from snakemake.utils import validate
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 try:
     experiment.check_config(config)
@@ -57,7 +56,9 @@ def benchmark_path(rule_name, pattern=NETWORK):
 
 def final_targets():
     """Everything `snakemake` builds by default for the configured experiment."""
-    targets = network_paths("results/activations/" + NETWORK + ".h5")
+    targets = network_paths(
+        "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5"
+    )
     targets += [
         "results/tables/generalization.csv",
         "results/figures/fig01_tasks.png",

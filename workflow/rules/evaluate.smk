@@ -6,27 +6,27 @@ rule evaluate:
         network=rules.train.output.network,
         data="results/tasks/{task}/evaluation.h5",
     output:
-        "results/evaluation/" + NETWORK + ".csv",
-    conda:
-        CONDA_ENV
+        "results/evaluation/{task}/{model}/delay-{delay}/rep-{rep}.csv",
     log:
         log_path("evaluate"),
     benchmark:
         benchmark_path("evaluate")
+    conda:
+        CONDA_ENV
     script:
         "../scripts/evaluate.py"
 
 
 rule aggregate_generalization:
     input:
-        network_paths("results/evaluation/" + NETWORK + ".csv"),
+        network_paths("results/evaluation/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
     output:
         "results/tables/generalization.csv",
-    conda:
-        CONDA_ENV
     log:
         "logs/aggregate_generalization.log",
     benchmark:
         "benchmarks/aggregate_generalization.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../scripts/aggregate_tables.py"

@@ -9,15 +9,15 @@ rule fig01_tasks:
             category="Tasks",
         ),
         pdf="results/figures/fig01_tasks.pdf",
-    params:
-        tasks={t: config["tasks"][t] for t in ("memory", "block")},
-        delay=3,
-    conda:
-        CONDA_ENV
     log:
         "logs/figures/fig01_tasks.log",
     benchmark:
         "benchmarks/figures/fig01_tasks.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        tasks={t: config["tasks"][t] for t in ("memory", "block")},
+        delay=3,
     script:
         "../scripts/fig01_tasks.py"
 
@@ -32,11 +32,11 @@ rule fig02_generalization:
             category="Generalization",
         ),
         pdf="results/figures/fig02_generalization.pdf",
-    conda:
-        CONDA_ENV
     log:
         "logs/figures/fig02_generalization.log",
     benchmark:
         "benchmarks/figures/fig02_generalization.tsv"
+    conda:
+        CONDA_ENV
     script:
         "../scripts/fig02_generalization.py"

@@ -6,12 +6,12 @@ rule record:
         network=rules.train.output.network,
         data="results/tasks/{task}/delay-{delay}/analysis.h5",
     output:
-        "results/activations/" + NETWORK + ".h5",
-    conda:
-        CONDA_ENV
+        "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5",
     log:
         log_path("record"),
     benchmark:
         benchmark_path("record")
+    conda:
+        CONDA_ENV
     script:
         "../scripts/record.py"

@@ -5,14 +5,14 @@
 rule generate_task:
     output:
         "results/tasks/{task}/delay-{delay}/{split}.h5",
-    params:
-        settings=split_config,
-    conda:
-        CONDA_ENV
     log:
         log_path("generate_task", "{task}/delay-{delay}/{split}"),
     benchmark:
         benchmark_path("generate_task", "{task}/delay-{delay}/{split}")
+    conda:
+        CONDA_ENV
+    params:
+        settings=split_config,
     script:
         "../scripts/generate_task.py"
 
@@ -20,13 +20,13 @@ rule generate_task:
 rule generate_evaluation:
     output:
         "results/tasks/{task}/evaluation.h5",
-    params:
-        settings=evaluation_config,
-    conda:
-        CONDA_ENV
     log:
         log_path("generate_evaluation", "{task}"),
     benchmark:
         benchmark_path("generate_evaluation", "{task}")
+    conda:
+        CONDA_ENV
+    params:
+        settings=evaluation_config,
     script:
         "../scripts/generate_evaluation.py"

@@ -6,18 +6,18 @@ rule train:
         train="results/tasks/{task}/delay-{delay}/train.h5",
         validation="results/tasks/{task}/delay-{delay}/validation.h5",
     output:
-        network="results/networks/" + NETWORK + ".pt",
-        history="results/networks/" + NETWORK + ".history.csv",
-    params:
-        training=config["training"],
-    threads: config["training"]["threads"]
-    resources:
-        gpu=1 if config["training"]["device"] == "cuda" else 0,
-    conda:
-        CONDA_ENV
+        network="results/networks/{task}/{model}/delay-{delay}/rep-{rep}.pt",
+        history="results/networks/{task}/{model}/delay-{delay}/rep-{rep}.history.csv",
     log:
         log_path("train"),
     benchmark:
         benchmark_path("train")
+    conda:
+        CONDA_ENV
+    threads: config["training"]["threads"]
+    resources:
+        gpu=1 if config["training"]["device"] == "cuda" else 0,
+    params:
+        training=config["training"],
     script:
         "../scripts/train.py"

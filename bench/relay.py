@@ -1,0 +1,214 @@
+"""Benchmark: relay information — greedy search, binarization and the cost per network.
+
+Times (median of repeated runs, one process, single thread):
+
+- one greedy search, fast (:func:`inforelay.relay.greedy_relay`) vs the plain reference
+  (``_reference_greedy_relay``: one ``np.unique`` per entropy term, a loop over candidates)
+  at 12 units × {1k, 3k, 10k} samples, and the fast one at 64 and 256 units × 3k samples;
+- binarization of 12 units × 3k samples: exact 1-D 2-means vs scikit-learn KMeans vs median;
+- the per-network cost: :func:`inforelay.relay.relay_all_states` on a synthetic LSTM-like
+  recording (2,000 samples, 15 steps, 12 units, 3 concepts; hidden + cell = 90 searches);
+- how often the greedy search is optimal (equals the exhaustive search at every set size)
+  on small random networks (≤ 10 units).
+
+Two kinds of unit states are timed: ``network-like`` (units are noisy tanh mixtures of the
+three concept bits, as in a trained network: many samples share a binary pattern) and
+``random`` (independent coin flips, the worst case: every sample has its own pattern).
+Prints markdown tables.
+
+    python bench/relay.py                 # everything (about a minute)
+    python bench/relay.py --quick         # fewer repeats, no 10k reference
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import numpy as np
+
+from inforelay.info import binarize
+from inforelay.relay import (
+    _exhaustive_relay,
+    _reference_greedy_relay,
+    greedy_relay,
+    relay_all_states,
+)
+
+
+def network_like(n: int, n_units: int, rng: np.random.Generator, noise: float = 0.4):
+    """Concept bits, answers and unit activations of a network-like code.
+
+    Each unit is ``tanh`` of a sparse random mix of the three ±1 concepts plus a bias and
+    Gaussian noise; the answer copies the concept bit with 2% errors.
+    """
+    concepts = rng.integers(0, 2, (n, 3))
+    weights = rng.normal(0, 1.5, (3, n_units)) * (rng.random((3, n_units)) < 0.5)
+    bias = rng.normal(0, 0.3, n_units)
+    act = np.tanh((2 * concepts - 1) @ weights + bias + noise * rng.normal(size=(n, n_units)))
+    answers = np.where(rng.random((n, 3)) < 0.98, concepts, 1 - concepts)
+    return concepts[:, 0], answers[:, 0], act
+
+
+def random_bits(n: int, n_units: int, rng: np.random.Generator):
+    """Coin-flip units; the answer copies the input with 10% errors; 30% of unit values copy it."""
+    x = rng.integers(0, 2, n)
+    z = np.where(rng.random(n) < 0.9, x, 1 - x)
+    bits = np.where(rng.random((n, n_units)) < 0.3, x[:, None], rng.integers(0, 2, (n, n_units)))
+    return x, z, bits.astype(np.int8)
+
+
+def lstm_like_recording(n: int = 2000, n_steps: int = 15, n_units: int = 12, seed: int = 0):
+    """A synthetic LSTM-like recording of the memory task (DESIGN §5 arrays, in memory).
+
+    Concept k enters at 0-based step 3, 6, 9; from then on a random subset of units carries it
+    (with drifting weights); answers at step ``n_steps - 1`` copy the concepts with 2% errors.
+    """
+    rng = np.random.default_rng(seed)
+    concepts = rng.integers(0, 2, (n, 3)).astype(np.int8)
+    signs = 2.0 * concepts - 1.0
+    events = (3, 6, 9)
+    hidden = np.empty((n, n_steps, n_units), dtype=np.float32)
+    cell = np.empty_like(hidden)
+    w = rng.normal(0, 1.5, (3, n_units)) * (rng.random((3, n_units)) < 0.4)
+    for t in range(n_steps):
+        known = np.array([t >= e for e in events], dtype=float)
+        drift = w + rng.normal(0, 0.1, w.shape)
+        pre = (signs * known) @ drift + 0.5 * rng.normal(size=(n, n_units))
+        cell[:, t] = pre
+        hidden[:, t] = np.tanh(pre) * 0.9
+    outputs = np.zeros((n, n_steps, 3), dtype=np.float32)
+    answers = np.where(rng.random((n, 3)) < 0.98, signs, -signs)
+    outputs[:, -1] = 0.9 * answers
+    return SimpleNamespace(
+        hidden=hidden,
+        cell=cell,
+        outputs=outputs,
+        concepts=concepts,
+        answer_step=np.full(n, n_steps - 1, dtype=np.int64),
+        attrs={"info_length": 10},
+    )
+
+
+def median_time(fn: Callable[[], object], repeats: int, min_time: float = 0.0) -> float:
+    """Median wall time of ``fn`` over ``repeats`` runs (after one warm-up run)."""
+    fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < repeats or time.perf_counter() - start < min_time:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 50 * repeats:
+            break
+    return statistics.median(times)
+
+
+def fmt_ms(seconds: float) -> str:
+    ms = seconds * 1e3
+    return f"{ms:.3g}" if ms < 100 else f"{ms:.0f}"
+
+
+def bench_greedy(quick: bool) -> list[str]:
+    rows = [
+        "| data | units | samples | distinct rows | fast (ms) | reference (ms) | speed-up | same result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    cases = [(12, 1000), (12, 3000), (12, 10_000), (64, 3000), (256, 3000)]
+    for kind in ("network-like", "random"):
+        for n_units, n in cases:
+            rng = np.random.default_rng(n_units * 100_003 + n)
+            if kind == "network-like":
+                x, z, act = network_like(n, n_units, rng)
+                bits = binarize(act)
+            else:
+                x, z, bits = random_bits(n, n_units, rng)
+            distinct = len(np.unique(bits, axis=0))
+            fast = median_time(lambda: greedy_relay(x, z, bits), 3 if n_units > 12 else 20, 0.3)
+            ref_cell = speed = same = "–"
+            run_ref = n_units == 12 and not (quick and n > 3000)
+            if run_ref:
+                ref = median_time(lambda: _reference_greedy_relay(x, z, bits), 1 if n > 3000 else 3)
+                a, b = greedy_relay(x, z, bits), _reference_greedy_relay(x, z, bits)
+                ok = (
+                    np.array_equal(a.order, b.order)
+                    and np.allclose(a.curve, b.curve, rtol=0, atol=1e-9)
+                    and np.allclose(a.node_relay, b.node_relay, rtol=0, atol=1e-9)
+                )
+                ref_cell, speed, same = fmt_ms(ref), f"{ref / fast:.0f}×", "yes" if ok else "NO"
+            rows.append(
+                f"| {kind} | {n_units} | {n} | {distinct} | {fmt_ms(fast)} | {ref_cell} | {speed} | {same} |"
+            )
+    return rows
+
+
+def bench_binarize(quick: bool) -> list[str]:
+    rng = np.random.default_rng(7)
+    _, _, act = network_like(3000, 12, rng)
+    rows = ["| method | ms (12 units × 3,000 samples) |", "|---|---:|"]
+    for method, repeats in (("kmeans", 20), ("median", 20), ("kmeans-sklearn", 1 if quick else 3)):
+        rows.append(f"| {method} | {fmt_ms(median_time(lambda: binarize(act, method), repeats))} |")
+    exact, ref = binarize(act, "kmeans"), binarize(act, "kmeans-sklearn")
+    rows.append(f"| kmeans vs kmeans-sklearn: differing bits | {int((exact != ref).sum())} of {exact.size} |")
+    return rows
+
+
+def bench_network(quick: bool) -> list[str]:
+    rec = lstm_like_recording()
+    n_searches = 2 * rec.hidden.shape[1] * rec.concepts.shape[1]
+    rows = ["| per-network relay (LSTM-like, 2,000 samples × 15 steps × 12 units) | s |", "|---|---:|"]
+    for shuffles in (0, 100):
+        t = median_time(lambda: relay_all_states(rec, n_shuffles=shuffles), 3 if quick else 5)
+        rows.append(f"| {n_searches} searches (hidden + cell), {shuffles} shuffles each | {t:.3f} |")
+    return rows
+
+
+def bench_optimality(quick: bool) -> list[str]:
+    rows = [
+        "| units | samples | cases | greedy optimal at every size | sets of greedy that are optimal |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    rng = np.random.default_rng(11)
+    for n_units in (4, 6, 8, 10):
+        cases = 10 if n_units == 10 else (30 if quick else 60)
+        if quick and n_units == 10:
+            cases = 4
+        optimal = sets_ok = sets_total = 0
+        for _ in range(cases):
+            x, z, act = network_like(1000, n_units, rng, noise=0.6)
+            bits = binarize(act)
+            res = greedy_relay(x, z, bits)
+            best, _ = _exhaustive_relay(x, z, bits)
+            ok = np.isclose(res.curve[::-1], best, rtol=0, atol=1e-9)
+            sets_ok += int(ok[1:-1].sum())
+            sets_total += n_units - 1
+            optimal += int(ok.all())
+        rows.append(
+            f"| {n_units} | 1000 | {cases} | {optimal}/{cases} ({100 * optimal / cases:.0f}%) "
+            f"| {sets_ok}/{sets_total} ({100 * sets_ok / sets_total:.0f}%) |"
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; no 10k-sample reference")
+    args = parser.parse_args(argv)
+    print(f"# bench/relay.py — {platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}\n")
+    print("## One greedy search (median)\n")
+    print("\n".join(bench_greedy(args.quick)))
+    print("\n## Binarization\n")
+    print("\n".join(bench_binarize(args.quick)))
+    print("\n## Cost per network\n")
+    print("\n".join(bench_network(args.quick)))
+    print("\n## Greedy vs exhaustive search (network-like units, noise 0.6)\n")
+    print("\n".join(bench_optimality(args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

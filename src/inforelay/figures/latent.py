@@ -1,0 +1,226 @@
+"""Paper Figs. 12/13: PCA of the hidden states at ``t_k`` and cluster quality as units are removed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+
+from ..aggregate import NETWORK_KEYS, summarize
+from ..latent import SCORES, concept_state_codes, pca_projection
+from . import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
+
+__all__ = ["plot_pca_states", "plot_removal_pca", "plot_removal_scores"]
+
+_SCORE_LABELS = {
+    "silhouette": "silhouette (higher = better)",
+    "davies_bouldin": "Davies–Bouldin (lower = better)",
+    "calinski_harabasz": "Calinski–Harabasz (higher = better)",
+}
+_SCORE_COLORS = {"silhouette": "red", "davies_bouldin": "blue", "calinski_harabasz": "green"}
+
+
+def _names(concept_names: Sequence[str] | None, n: int) -> list[str]:
+    if concept_names is None:
+        return [str(c) for c in range(n)]
+    names = [str(c) for c in concept_names]
+    if len(names) != n:
+        raise ValueError(f"{len(names)} concept names for {n} concepts")
+    return names
+
+
+def _state_label(code: int, names: list[str]) -> str:
+    n = len(names)
+    return " ".join(f"{name}{'+' if (code >> (n - 1 - i)) & 1 else '−'}" for i, name in enumerate(names))
+
+
+def plot_pca_states(
+    states: np.ndarray,
+    concepts: np.ndarray,
+    concept_names: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
+) -> Figure:
+    """Fig. 12: the hidden states at ``t_k`` on their first two principal components, coloured by
+    the concept state (the 2**C combinations of the concept bits; ``+`` = bit 1).
+
+    Parameters
+    ----------
+    states
+        ``(n, N)`` hidden states at ``t_k``.
+    concepts
+        ``(n, C)`` 0/1 concept bits.
+    """
+    bits = np.asarray(concepts)
+    if bits.ndim == 1:
+        bits = bits[:, None]
+    names = _names(concept_names, bits.shape[1])
+    xy = pca_projection(states, 2)
+    codes = concept_state_codes(bits)
+    cmap = colormaps["tab10"]
+    fig, axes = new_figure(1, 1, panel_size=(5.4, 4.4))
+    ax = axes[0, 0]
+    for code in range(2 ** bits.shape[1]):
+        sel = codes == code
+        if not sel.any():
+            continue
+        y = xy[sel, 1] if xy.shape[1] > 1 else np.zeros(sel.sum())
+        ax.scatter(xy[sel, 0], y, s=6, alpha=0.6, color=cmap(code % 10), label=_state_label(code, names),
+                   rasterized=True)
+    ax.set_xlabel("PC 1")
+    ax.set_ylabel("PC 2")
+    ax.legend(fontsize="x-small", markerscale=2.5, title="concept state", title_fontsize="small",
+              loc="best")
+    if title:
+        ax.set_title(title, fontsize="medium")
+    return fig
+
+
+def plot_removal_pca(
+    states: np.ndarray,
+    concepts: np.ndarray,
+    relay_order: np.ndarray,
+    scores: pd.DataFrame,
+    concept_names: Sequence[str] | None = None,
+    *,
+    removed: Sequence[int] = (0, 3, 6, 9),
+    curve: np.ndarray | None = None,
+) -> Figure:
+    """Fig. 13 for one network: rows = concepts; left, the PCA of the units left after removing
+    ``removed`` units in the concept's relay order (least relaying first), points black where the
+    row's concept bit is 1 and red where it is 0; right, the three cluster scores against the
+    number of removed units: relay order solid, random orders dotted (mean) with a band from the
+    10th to the 90th percentile over random orders. With ``curve`` the greedy ``I_R`` of the
+    remaining set is drawn in black on a second axis of the silhouette panel.
+
+    Parameters
+    ----------
+    states
+        ``(n, N)`` hidden states at ``t_k``.
+    concepts
+        ``(n, C)`` 0/1 concept bits.
+    relay_order
+        ``(C, N)`` removal order per concept.
+    scores
+        :func:`inforelay.latent.removal_cluster_scores` output of the same network.
+    curve
+        ``(C, N+1)`` greedy ``I_R`` curve at ``t_k`` (optional).
+    """
+    x = np.asarray(states, dtype=float)
+    bits = np.asarray(concepts)
+    if bits.ndim == 1:
+        bits = bits[:, None]
+    order = np.atleast_2d(np.asarray(relay_order))
+    n_concepts, n_units = order.shape
+    names = _names(concept_names, n_concepts)
+    removed = [int(r) for r in removed if 0 <= int(r) < n_units]
+    ncols = len(removed) + len(SCORES)
+    fig, axes = new_figure(n_concepts, ncols, panel_size=(2.3, 2.2))
+    for c, name in enumerate(names):
+        for j, r in enumerate(removed):
+            ax = axes[c, j]
+            xy = pca_projection(x[:, order[c, r:]], 2)
+            y = xy[:, 1] if xy.shape[1] > 1 else np.zeros(len(xy))
+            for bit, color in ((0, "red"), (1, "black")):
+                sel = bits[:, c] == bit
+                ax.scatter(xy[sel, 0], y[sel], s=3, alpha=0.45, color=color, rasterized=True,
+                           label=f"{name} = {bit}")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_title(f"{r} removed", fontsize="small")
+            if j == 0:
+                ax.set_ylabel(f"concept {name}")
+        panel = scores[scores["concept"].astype(str) == name]
+        for s, score in enumerate(SCORES):
+            ax = axes[c, len(removed) + s]
+            relay = panel[panel["removal"] == "relay"].sort_values("n_removed")
+            rand = panel[panel["removal"] == "random"].groupby("n_removed")[score]
+            color = _SCORE_COLORS[score]
+            ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4, label="relay order")
+            if len(rand):
+                mean = rand.mean()
+                ax.plot(mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders")
+                ax.fill_between(mean.index, rand.quantile(0.1).to_numpy(), rand.quantile(0.9).to_numpy(),
+                                color=color, alpha=0.12, lw=0)
+            if score == "silhouette" and curve is not None:
+                twin = ax.twinx()
+                twin.plot(np.arange(n_units), np.asarray(curve)[c, :n_units], "k-", lw=0.9)
+                twin.set_ylabel("$I_R$ (bits)", fontsize="x-small")
+                twin.tick_params(labelsize="x-small")
+            if score == "davies_bouldin" and (panel[score] > 0).all():
+                ax.set_yscale("log")  # the ratio explodes as the class centroids merge
+            if c == 0:
+                ax.set_title(_SCORE_LABELS[score], fontsize="x-small")
+            if c == n_concepts - 1:
+                ax.set_xlabel("units removed")
+            ax.tick_params(labelsize="x-small")
+    axes[0, 0].legend(fontsize="x-small", markerscale=3, loc="best")
+    axes[0, len(removed)].legend(fontsize="x-small", loc="best")
+    return fig
+
+
+def plot_removal_scores(
+    df: pd.DataFrame,
+    *,
+    task: str | None = None,
+    delay_regime: str | None = None,
+    confidence: float = 0.95,
+) -> Figure:
+    """Fig. 13, aggregated over networks: the three scores against the number of removed units,
+    one line per architecture (colour), relay order solid and random orders dotted; each network
+    first averages its concepts (and random orders), then mean and confidence band over networks.
+
+    Parameters
+    ----------
+    df
+        Latent tables of many networks (:func:`inforelay.latent.removal_cluster_scores` columns plus
+        the network keys).
+    task, delay_regime
+        Filters (``None``: everything present, pooled).
+    """
+    sel = df
+    if task is not None:
+        sel = sel[sel["task"].astype(str) == str(task)]
+    if delay_regime is not None:
+        sel = sel[sel["delay_regime"].astype(str) == str(delay_regime)]
+    if sel.empty:
+        raise ValueError(f"no latent rows for task {task!r} and delay regime {delay_regime!r}")
+    keys = [k for k in NETWORK_KEYS if k in sel.columns]
+    per_network = sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
+    models = [m for m in ARCH_LABELS if m in set(per_network["model"])] + sorted(
+        set(per_network["model"]) - set(ARCH_LABELS)
+    )
+    fig, axes = new_figure(1, len(SCORES), panel_size=(3.4, 2.8))
+    for s, score in enumerate(SCORES):
+        ax = axes[0, s]
+        summary = summarize(per_network, by=["model", "removal", "n_removed"], value=score,
+                            confidence=confidence)
+        for model in models:
+            color = ARCH_COLORS.get(model, "0.4")
+            for removal, style in (("relay", "-"), ("random", ":")):
+                line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
+                if line.empty:
+                    continue
+                ax.plot(line["n_removed"], line["mean"], style, color=color, lw=1.3,
+                        label=f"{ARCH_LABELS.get(model, model)}, {removal}")
+                if removal == "relay":
+                    ax.fill_between(line["n_removed"], line["ci_low"], line["ci_high"], color=color,
+                                    alpha=0.15, lw=0)
+        ax.set_title(_SCORE_LABELS[score], fontsize="small")
+        ax.set_xlabel("units removed")
+        if score == "davies_bouldin" and (summary["mean"] > 0).all():
+            ax.set_yscale("log")  # the ratio explodes as the class centroids merge
+    axes[0, 0].legend(fontsize="x-small", ncol=1)
+    label = ", ".join(
+        p for p in (
+            TASK_LABELS.get(task, task) if task else None,
+            f"training delay {delay_regime}" if delay_regime else None,
+        ) if p
+    )
+    fig.suptitle("Cluster separation as units are removed" + (f" ({label})" if label else ""),
+                 fontsize="medium")
+    return fig

@@ -1,0 +1,255 @@
+"""Relay figures: the greedy search of one network (Fig. 3) and relay over time (Figs. 6/7).
+
+Inputs are the arrays of :class:`inforelay.relay.RelayOverTime` (read with
+:func:`inforelay.relay.read_relay`): ``curve (C, N+1)``, ``order (C, N)``, ``node_relay (C, N)`` at
+one step for Fig. 3, and ``contribution`` ``R[t, c, n]`` ``(T, C, N)`` for Figs. 6/7. Time steps
+are 0-based in the data and shown 1-based on the axes (the paper's "time point").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import ARCH_LABELS, new_figure
+
+__all__ = [
+    "CONCEPT_COLORS",
+    "concept_color",
+    "plot_greedy_relay",
+    "plot_relay_over_time",
+    "plot_relay_architectures",
+]
+
+#: Colours of the three concepts (A/size, B/direction, C/hue), used by every analysis figure.
+CONCEPT_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
+_CMAP = "Blues"
+
+
+def concept_color(index: int) -> str:
+    """Colour of the concept at position ``index``."""
+    return CONCEPT_COLORS[int(index) % len(CONCEPT_COLORS)]
+
+
+def _names(concept_names: Sequence[str] | None, n: int) -> list[str]:
+    if concept_names is None:
+        return [str(c) for c in range(n)]
+    names = [str(c) for c in concept_names]
+    if len(names) != n:
+        raise ValueError(f"{len(names)} concept names for {n} concepts")
+    return names
+
+
+def plot_greedy_relay(
+    curve: np.ndarray,
+    order: np.ndarray,
+    node_relay: np.ndarray,
+    concept_names: Sequence[str] | None = None,
+) -> Figure:
+    """Paper Fig. 3: the greedy search and the relay of each unit, one pair of panels per concept.
+
+    Top panel of each pair: ``I_R`` of the relay set left after removing 0..N units (black line,
+    x tick labels name the unit removed at that step); the blue arrows show the loss
+    ``I_R(full) − I_R(after i removals)``. Bottom panel: ``node_relay`` (the accumulated loss) of
+    each unit, by unit index.
+
+    Parameters
+    ----------
+    curve
+        ``(C, N+1)`` ``I_R`` after each removal (``curve[:, 0]`` = all units relaying).
+    order
+        ``(C, N)`` removal order, least relaying first.
+    node_relay
+        ``(C, N)`` accumulated loss per unit.
+    concept_names
+        Labels of the concepts.
+    """
+    curve = np.atleast_2d(np.asarray(curve, dtype=float))
+    order = np.atleast_2d(np.asarray(order))
+    node_relay = np.atleast_2d(np.asarray(node_relay, dtype=float))
+    n_concepts, n_units = order.shape
+    if curve.shape != (n_concepts, n_units + 1) or node_relay.shape != (n_concepts, n_units):
+        raise ValueError(
+            f"curve must be (C, N+1) and node_relay (C, N) with (C, N) = {order.shape}; "
+            f"got {curve.shape} and {node_relay.shape}"
+        )
+    names = _names(concept_names, n_concepts)
+    fig = Figure(figsize=(6.4, 2.9 * n_concepts), layout="constrained")
+    grid = fig.add_gridspec(2 * n_concepts, 1, height_ratios=[1.6, 1.0] * n_concepts)
+    steps = np.arange(n_units + 1)
+    for c, name in enumerate(names):
+        top = fig.add_subplot(grid[2 * c])
+        bottom = fig.add_subplot(grid[2 * c + 1])
+        full = curve[c, 0]
+        top.plot(steps, curve[c], "k-o", ms=3, lw=1.2, label="$I_R$ of the remaining set")
+        for i in range(1, n_units + 1):
+            loss = full - curve[c, i]
+            if abs(loss) > 1e-12:
+                top.annotate(
+                    "",
+                    xy=(i, full),
+                    xytext=(i, curve[c, i]),
+                    arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.0},
+                )
+        top.axhline(full, color="0.6", lw=0.6, ls=":")
+        top.set_xticks(steps)
+        top.set_xticklabels(["all"] + [f"−{u}" for u in order[c]], fontsize="x-small")
+        top.set_xlim(-0.5, n_units + 0.5)
+        top.set_ylabel("$I_R$ (bits)")
+        top.set_title(f"concept {name}: greedy removal (blue: loss)", fontsize="medium")
+        bottom.bar(np.arange(n_units), node_relay[c], color=concept_color(c), width=0.8)
+        bottom.set_xticks(np.arange(n_units))
+        bottom.set_xlim(-0.5, n_units - 0.5)
+        bottom.set_ylabel("node relay")
+        bottom.set_xlabel("unit")
+    return fig
+
+
+def _event_markers(ax, event_steps: Sequence[int], names: list[str], highlight: int | None) -> None:
+    """Triangles above the panel at the event steps (0-based data, drawn at x = step)."""
+    for i, t in enumerate(event_steps):
+        own = highlight is not None and i == highlight
+        color = concept_color(i) if i < len(names) else "0.3"
+        ax.plot(
+            t,
+            1.0,
+            marker="v",
+            ms=7,
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+            color=color,
+            markerfacecolor=color if own or highlight is None else "white",
+            zorder=5,
+        )
+
+
+def _time_ticks(ax, n_steps: int) -> None:
+    ticks = np.arange(0, n_steps, 2 if n_steps > 10 else 1)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t + 1) for t in ticks])
+
+
+def _as_relay(R: np.ndarray) -> np.ndarray:
+    arr = np.asarray(R, dtype=float)
+    if arr.ndim != 3:
+        raise ValueError(f"R must be (T, C, N), got shape {arr.shape}")
+    return arr
+
+
+def plot_relay_over_time(
+    R: np.ndarray,
+    concept_names: Sequence[str] | None = None,
+    *,
+    event_steps: Sequence[int] = (),
+    analysis_step: int | None = None,
+    vmax: float = 1.0,
+) -> Figure:
+    """Paper Fig. 6: relay of every unit about every concept over time, for one network.
+
+    Left: the sequence of ``C × N`` matrices ``R[t]`` (one per time step, top to bottom). Right:
+    one panel per concept, units × time, with the event steps marked by triangles (filled for
+    the panel's own concept) and the analysis step ``t_k`` by a dashed line.
+
+    Parameters
+    ----------
+    R
+        ``(T, C, N)`` relay in bits (``contribution``).
+    event_steps
+        0-based steps at which the concepts enter (memory task: 3, 6, 9); shown 1-based.
+    analysis_step
+        0-based ``t_k``, or ``None``.
+    vmax
+        Value of the darkest colour (bits).
+    """
+    R = _as_relay(R)
+    n_steps, n_concepts, n_units = R.shape
+    names = _names(concept_names, n_concepts)
+    fig = Figure(figsize=(9.0, max(4.0, 0.32 * n_steps * (1 + n_concepts / n_units) + 1.2)),
+                 layout="constrained")
+    outer = fig.add_gridspec(1, 2, width_ratios=[1.0, 2.4])
+    left = outer[0].subgridspec(n_steps, 1, hspace=0.15)
+    image = None
+    for t in range(n_steps):
+        ax = fig.add_subplot(left[t])
+        image = ax.imshow(R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks(range(n_concepts))
+        ax.set_yticklabels(names, fontsize="xx-small")
+        ax.set_ylabel(str(t + 1), rotation=0, ha="right", va="center", fontsize="x-small")
+        if t in set(event_steps):
+            ax.plot(1.06, 0.5, marker="<", ms=5, transform=ax.transAxes, clip_on=False,
+                    color=concept_color(list(event_steps).index(t)))
+        if t == 0:
+            ax.set_title("$R[t]$ (concepts × units)", fontsize="small")
+    right = outer[1].subgridspec(n_concepts, 1)
+    right_axes = []
+    for c, name in enumerate(names):
+        ax = fig.add_subplot(right[c])
+        right_axes.append(ax)
+        image = ax.imshow(R[:, c, :].T, cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto",
+                          interpolation="nearest", origin="lower")
+        _event_markers(ax, event_steps, names, highlight=c)
+        if analysis_step is not None:
+            ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
+        ax.set_ylabel("unit")
+        ax.set_yticks(np.arange(0, n_units, 2 if n_units > 8 else 1))
+        _time_ticks(ax, n_steps)
+        ax.set_title(f"concept {name}", fontsize="small", loc="left")
+        if c == n_concepts - 1:
+            ax.set_xlabel("time point")
+    if image is not None:
+        fig.colorbar(image, ax=right_axes, shrink=0.5, label="relay (bits)")
+    return fig
+
+
+def plot_relay_architectures(
+    R_by_model: Mapping[str, np.ndarray],
+    concept_names: Sequence[str] | None = None,
+    *,
+    event_steps: Sequence[int] = (),
+    analysis_step: int | None = None,
+    vmax: float = 1.0,
+) -> Figure:
+    """Paper Fig. 7: units × time relay maps for one network per architecture (rows) and concept
+    (columns); darkest blue = ``vmax`` (1 bit); triangles mark the event steps.
+
+    Parameters
+    ----------
+    R_by_model
+        ``{"rnn": R, "gru": R, "lstm": R}`` with ``R`` ``(T, C, N)`` (steps may differ).
+    """
+    if not R_by_model:
+        raise ValueError("R_by_model is empty")
+    models = [m for m in ARCH_LABELS if m in R_by_model] + [m for m in R_by_model if m not in ARCH_LABELS]
+    arrays = {m: _as_relay(R_by_model[m]) for m in models}
+    n_concepts = {a.shape[1] for a in arrays.values()}
+    if len(n_concepts) != 1:
+        raise ValueError("every R must have the same number of concepts")
+    n_c = n_concepts.pop()
+    names = _names(concept_names, n_c)
+    fig, axes = new_figure(len(models), n_c, panel_size=(3.0, 2.2), sharey=True)
+    image = None
+    for r, model in enumerate(models):
+        R = arrays[model]
+        for c, name in enumerate(names):
+            ax = axes[r, c]
+            image = ax.imshow(R[:, c, :].T, cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto",
+                              interpolation="nearest", origin="lower")
+            _event_markers(ax, event_steps, names, highlight=c)
+            if analysis_step is not None:
+                ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
+            _time_ticks(ax, R.shape[0])
+            if r == 0:
+                ax.set_title(f"concept {name}", pad=10)
+            if c == 0:
+                ax.set_ylabel("unit")
+            if c == n_c - 1:
+                ax.text(1.03, 0.5, ARCH_LABELS.get(model, model), transform=ax.transAxes,
+                        va="center", rotation=90, fontsize="large")
+            if r == len(models) - 1:
+                ax.set_xlabel("time point")
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.6, label="relay (bits)")
+    return fig

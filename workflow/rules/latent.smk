@@ -1,0 +1,19 @@
+# One job per network: PCA of h at t_k and cluster quality under relay-ordered vs random removal.
+
+
+rule latent:
+    input:
+        activations=rules.record.output,
+        relay=rules.relay.output,
+    output:
+        "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv",
+    log:
+        log_path("latent"),
+    benchmark:
+        benchmark_path("latent")
+    conda:
+        CONDA_ENV
+    params:
+        latent=config["latent"],
+    script:
+        "../scripts/latent.py"
