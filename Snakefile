@@ -19,11 +19,22 @@ include: "workflow/rules/tasks.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/record.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/relay.smk"
+include: "workflow/rules/knockout.smk"
+include: "workflow/rules/latent.smk"
+include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/figures_analysis.smk"
+include: "workflow/rules/claims.smk"
 
 
 localrules:
     all,
+    aggregate_generalization,
+    aggregate_knockout,
+    aggregate_latent,
+    aggregate_relay,
+    claims,
 
 
 rule all:

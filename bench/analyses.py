@@ -47,7 +47,9 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    analysis = generate(args.task, args.n_analysis, 5, 11)  # random-regime networks: analysis delay 5
+    analysis = generate(
+        args.task, args.n_analysis, 5, 11
+    )  # random-regime networks: analysis delay 5
     train = generate(args.task, 2000, "random", 12)
     validation = generate(args.task, 1000, "random", 13)
     t_k = analysis.info_length - 1
@@ -56,7 +58,9 @@ def main() -> None:
         if args.untrained:
             net, accuracy = build_network(arch, analysis.inputs.shape[2], seed=1), float("nan")
         else:
-            result = train_network(arch, train, validation, TrainingConfig(threads=args.threads), seed=1)
+            result = train_network(
+                arch, train, validation, TrainingConfig(threads=args.threads), seed=1
+            )
             net, accuracy = result.network, result.accuracy
         arrays = record_activations(net, analysis)
 
@@ -69,31 +73,62 @@ def main() -> None:
         t_relay, rel = timed(lambda: relay_over_time(Rec), 1)
         ranking = rel.node_relay[t_k]
         t_ko, ko = timed(
-            lambda: knockout_experiment(net, analysis, ranking, knockout_step=t_k, n_random=20, seed=1),
+            lambda: knockout_experiment(
+                net, analysis, ranking, knockout_step=t_k, n_random=20, seed=1
+            ),
             args.repeats,
         )
         states = arrays["hidden"][:, t_k, :]
         t_lat, lat = timed(
-            lambda: removal_cluster_scores(states, analysis.concepts, rel.order[t_k], n_random=50,
-                                           max_samples=800, seed=1),
+            lambda: removal_cluster_scores(
+                states, analysis.concepts, rel.order[t_k], n_random=50, max_samples=800, seed=1
+            ),
             args.repeats,
         )
         t_stab, _ = timed(
-            lambda: (network_stability_table(rel.contribution, t_k), distribution_table(rel.contribution[t_k])),
+            lambda: (
+                network_stability_table(rel.contribution, t_k),
+                distribution_table(rel.contribution[t_k]),
+            ),
             args.repeats,
         )
-        rows.append((arch, accuracy, t_relay, t_ko, ko.attrs["n_sets"], ko.attrs["n_distinct_sets"], t_lat,
-                     lat.attrs["n_samples"], t_stab))
+        rows.append(
+            (
+                arch,
+                accuracy,
+                t_relay,
+                t_ko,
+                ko.attrs["n_sets"],
+                ko.attrs["n_distinct_sets"],
+                t_lat,
+                lat.attrs["n_samples"],
+                t_stab,
+            )
+        )
 
-    print(f"task={args.task} n_analysis={args.n_analysis} threads={args.threads} torch={torch.__version__} "
-          f"numpy={np.__version__}")
-    header = ("arch", "train acc", "relay s", "knockout s", "sets", "distinct", "latent s", "scored n",
-              "stability s", "analyses s")
+    print(
+        f"task={args.task} n_analysis={args.n_analysis} threads={args.threads} torch={torch.__version__} "
+        f"numpy={np.__version__}"
+    )
+    header = (
+        "arch",
+        "train acc",
+        "relay s",
+        "knockout s",
+        "sets",
+        "distinct",
+        "latent s",
+        "scored n",
+        "stability s",
+        "analyses s",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for arch, acc, tr, tk, ns, nd, tl, nl, tst in rows:
-        print(f"| {arch} | {acc:.3f} | {tr:.3f} | {tk:.3f} | {ns} | {nd} | {tl:.3f} | {nl} | {tst:.4f} | "
-              f"{tk + tl + tst:.3f} |")
+        print(
+            f"| {arch} | {acc:.3f} | {tr:.3f} | {tk:.3f} | {ns} | {nd} | {tl:.3f} | {nl} | {tst:.4f} | "
+            f"{tk + tl + tst:.3f} |"
+        )
 
 
 if __name__ == "__main__":

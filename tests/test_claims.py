@@ -52,23 +52,51 @@ def knockout_table(n_rep: int, relay_hurts: bool = True, seed: int = 0) -> pd.Da
     for net in networks(n_rep, regimes=("random",)):
         for rc in CONCEPTS:
             for ec in CONCEPTS:
-                rows.append({**keys(net), "set_kind": "baseline", "ranked_concept": rc, "k": 0,
-                             "draw": 0, "evaluated_concept": ec, "accuracy": 1.0})
+                rows.append(
+                    {
+                        **keys(net),
+                        "set_kind": "baseline",
+                        "ranked_concept": rc,
+                        "k": 0,
+                        "draw": 0,
+                        "evaluated_concept": ec,
+                        "accuracy": 1.0,
+                    }
+                )
                 for k in range(1, 13):
                     own = rc == ec
                     relay = (0.5 if own else 0.95) if relay_hurts else 0.95
                     if k == 12:
                         relay = 0.5
-                    rows.append({**keys(net), "set_kind": "relay", "ranked_concept": rc, "k": k, "draw": 0,
-                                 "evaluated_concept": ec, "accuracy": relay + rng.normal(0, 0.01)})
+                    rows.append(
+                        {
+                            **keys(net),
+                            "set_kind": "relay",
+                            "ranked_concept": rc,
+                            "k": k,
+                            "draw": 0,
+                            "evaluated_concept": ec,
+                            "accuracy": relay + rng.normal(0, 0.01),
+                        }
+                    )
                     for draw in range(3):
-                        rows.append({**keys(net), "set_kind": "random", "ranked_concept": rc, "k": k,
-                                     "draw": draw, "evaluated_concept": ec,
-                                     "accuracy": 0.9 + rng.normal(0, 0.01)})
+                        rows.append(
+                            {
+                                **keys(net),
+                                "set_kind": "random",
+                                "ranked_concept": rc,
+                                "k": k,
+                                "draw": draw,
+                                "evaluated_concept": ec,
+                                "accuracy": 0.9 + rng.normal(0, 0.01),
+                            }
+                        )
     return pd.DataFrame(rows)
 
 
-def stability_table(n_rep: int, gated_stable: bool = True, narrows: bool = True, seed: int = 0) -> pd.DataFrame:
+def stability_table(
+    n_rep: int, gated_stable: bool = True, narrows: bool = True, seed: int = 0
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     rows = []
     for net in networks(n_rep):
@@ -80,8 +108,14 @@ def stability_table(n_rep: int, gated_stable: bool = True, narrows: bool = True,
             base = (0.9 if gated else 0.3) if gated_stable else (0.3 if gated else 0.9)
         for c in CONCEPTS:
             for measure in ("r", "overlap"):
-                rows.append({**keys(net), "concept": c, "measure": measure,
-                             "value": base + rng.normal(0, 0.05)})
+                rows.append(
+                    {
+                        **keys(net),
+                        "concept": c,
+                        "measure": measure,
+                        "value": base + rng.normal(0, 0.05),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -91,7 +125,15 @@ def distribution_table(n_rep: int, carriers_per_concept: int) -> pd.DataFrame:
         for ci, c in enumerate(CONCEPTS):
             for u in range(12):
                 carrier = ci * 3 <= u < ci * 3 + carriers_per_concept
-                rows.append({**keys(net), "concept": c, "unit": u, "relay": float(carrier), "carrier": carrier})
+                rows.append(
+                    {
+                        **keys(net),
+                        "concept": c,
+                        "unit": u,
+                        "relay": float(carrier),
+                        "carrier": carrier,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -104,15 +146,32 @@ def latent_table(n_rep: int, relay_better: bool = True, seed: int = 0) -> pd.Dat
                 good = 0.2 + 0.05 * n_removed if n_removed else 0.2
                 bad = 0.2 - 0.01 * n_removed
                 relay_sil = good if relay_better else bad
-                rows.append({**keys(net), "concept": c, "removal": "relay", "draw": 0, "n_removed": n_removed,
-                             "silhouette": relay_sil + rng.normal(0, 0.01),
-                             "davies_bouldin": 2 - relay_sil + rng.normal(0, 0.01),
-                             "calinski_harabasz": 100 * relay_sil + rng.normal(0, 0.5)})
+                rows.append(
+                    {
+                        **keys(net),
+                        "concept": c,
+                        "removal": "relay",
+                        "draw": 0,
+                        "n_removed": n_removed,
+                        "silhouette": relay_sil + rng.normal(0, 0.01),
+                        "davies_bouldin": 2 - relay_sil + rng.normal(0, 0.01),
+                        "calinski_harabasz": 100 * relay_sil + rng.normal(0, 0.5),
+                    }
+                )
                 for draw in range(4):
                     s = (bad if relay_better else good) + rng.normal(0, 0.01)
-                    rows.append({**keys(net), "concept": c, "removal": "random", "draw": draw,
-                                 "n_removed": n_removed, "silhouette": s, "davies_bouldin": 2 - s,
-                                 "calinski_harabasz": 100 * s})
+                    rows.append(
+                        {
+                            **keys(net),
+                            "concept": c,
+                            "removal": "random",
+                            "draw": draw,
+                            "n_removed": n_removed,
+                            "silhouette": s,
+                            "davies_bouldin": 2 - s,
+                            "calinski_harabasz": 100 * s,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -149,6 +208,18 @@ def test_network_counts(held):
     assert n["C4a"] == 3 * 5 * 10  # fixed delays only
     assert n["C5a"] == 3 * 6 * 10
     assert n["C6"] == n["C7a"] == 3 * 10
+    units = held.set_index("claim_id")["n_units"]
+    assert units["C5a"] == units["C5b"] == 10  # one task x 10 replicates
+    assert (units.drop(index=["C5a", "C5b"]) == n.drop(index=["C5a", "C5b"])).all()
+
+
+def test_few_matched_units_keep_the_gap_claim_inconclusive():
+    # 18 networks, but only 3 (task, replicate) units enter the signed-rank test (min p = 1/8)
+    tables = {"stability": stability_table(3, gated_stable=True, narrows=True)}
+    df = evaluate_claims(tables).set_index("claim_id")
+    assert df.loc["C5a", "n_networks"] == 54 and df.loc["C5a", "n_units"] == 3
+    assert df.loc["C5a", "verdict"] == INCONCLUSIVE
+    assert "only 3 matched units" in df.loc["C5a", "details"]
 
 
 def test_no_claim_holds_when_built_to_fail():
@@ -202,7 +273,9 @@ def test_verdict_rules(effect, p, p_rev, n, expected):
 
 
 def test_markdown_report(held):
-    text = claims_markdown(held, {"n_networks": 180, "versions": {"numpy": "2.0"}, "config": {"a": 1}})
+    text = claims_markdown(
+        held, {"n_networks": 180, "versions": {"numpy": "2.0"}, "config": {"a": 1}}
+    )
     assert text.startswith("# Claims")
     assert "Networks analysed: 180" in text
     assert "numpy 2.0" in text

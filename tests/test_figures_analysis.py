@@ -12,8 +12,16 @@ from matplotlib.figure import Figure
 from inforelay.figures import save
 from inforelay.figures.knockout import plot_knockout
 from inforelay.figures.latent import plot_pca_states, plot_removal_pca, plot_removal_scores
-from inforelay.figures.relay import plot_greedy_relay, plot_relay_architectures, plot_relay_over_time
-from inforelay.figures.stability import distribution_summary, plot_concept_distribution, plot_stability
+from inforelay.figures.relay import (
+    plot_greedy_relay,
+    plot_relay_architectures,
+    plot_relay_over_time,
+)
+from inforelay.figures.stability import (
+    distribution_summary,
+    plot_concept_distribution,
+    plot_stability,
+)
 from inforelay.latent import removal_cluster_scores
 
 MODELS = ("rnn", "gru", "lstm")
@@ -40,7 +48,10 @@ def relay_R(seed: int = 0, n_steps: int = 15) -> np.ndarray:
 def test_fig03_greedy(tmp_path):
     rng = np.random.default_rng(0)
     order = np.stack([rng.permutation(12) for _ in range(3)])
-    curve = np.concatenate([np.ones((3, 1)), np.sort(rng.uniform(0, 1, (3, 11)), axis=1)[:, ::-1], np.zeros((3, 1))], axis=1)
+    curve = np.concatenate(
+        [np.ones((3, 1)), np.sort(rng.uniform(0, 1, (3, 11)), axis=1)[:, ::-1], np.zeros((3, 1))],
+        axis=1,
+    )
     node_relay = rng.uniform(0, 3, (3, 12))
     check_saved(plot_greedy_relay(curve, order, node_relay, NAMES), tmp_path, "fig03")
     with pytest.raises(ValueError, match="curve"):
@@ -50,8 +61,9 @@ def test_fig03_greedy(tmp_path):
 def test_fig06_and_fig07_relay_over_time(tmp_path):
     fig = plot_relay_over_time(relay_R(), NAMES, event_steps=(3, 6, 9), analysis_step=9)
     check_saved(fig, tmp_path, "fig06")
-    fig = plot_relay_architectures({m: relay_R(i) for i, m in enumerate(MODELS)}, NAMES,
-                                   event_steps=(3, 6, 9), analysis_step=9)
+    fig = plot_relay_architectures(
+        {m: relay_R(i) for i, m in enumerate(MODELS)}, NAMES, event_steps=(3, 6, 9), analysis_step=9
+    )
     check_saved(fig, tmp_path, "fig07")
 
 
@@ -61,15 +73,42 @@ def knockout_rows(n_rep: int = 3) -> pd.DataFrame:
     for model, rep in itertools.product(MODELS, range(n_rep)):
         key = {"task": "memory", "model": model, "delay_regime": "random", "replicate": rep}
         for rc, ec in itertools.product(NAMES, NAMES):
-            rows.append({**key, "set_kind": "baseline", "ranked_concept": rc, "k": 0, "draw": 0,
-                         "evaluated_concept": ec, "accuracy": 1.0})
+            rows.append(
+                {
+                    **key,
+                    "set_kind": "baseline",
+                    "ranked_concept": rc,
+                    "k": 0,
+                    "draw": 0,
+                    "evaluated_concept": ec,
+                    "accuracy": 1.0,
+                }
+            )
             for k in range(1, 13):
                 drop = (0.5 if rc == ec else 0.1) * k / 12
-                rows.append({**key, "set_kind": "relay", "ranked_concept": rc, "k": k, "draw": 0,
-                             "evaluated_concept": ec, "accuracy": 1 - drop + rng.normal(0, 0.02)})
+                rows.append(
+                    {
+                        **key,
+                        "set_kind": "relay",
+                        "ranked_concept": rc,
+                        "k": k,
+                        "draw": 0,
+                        "evaluated_concept": ec,
+                        "accuracy": 1 - drop + rng.normal(0, 0.02),
+                    }
+                )
                 for d in range(2):
-                    rows.append({**key, "set_kind": "random", "ranked_concept": rc, "k": k, "draw": d,
-                                 "evaluated_concept": ec, "accuracy": 1 - 0.2 * k / 12})
+                    rows.append(
+                        {
+                            **key,
+                            "set_kind": "random",
+                            "ranked_concept": rc,
+                            "k": k,
+                            "draw": d,
+                            "evaluated_concept": ec,
+                            "accuracy": 1 - 0.2 * k / 12,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -83,11 +122,21 @@ def test_fig04_knockout(tmp_path):
 def stability_rows() -> pd.DataFrame:
     rng = np.random.default_rng(1)
     rows = []
-    for task, model, regime, rep in itertools.product(("memory", "block"), MODELS,
-                                                      ("1", "2", "3", "4", "5", "random"), range(3)):
+    for task, model, regime, rep in itertools.product(
+        ("memory", "block"), MODELS, ("1", "2", "3", "4", "5", "random"), range(3)
+    ):
         for c, measure in itertools.product(NAMES, ("r", "overlap")):
-            rows.append({"task": task, "model": model, "delay_regime": regime, "replicate": rep,
-                         "concept": c, "measure": measure, "value": rng.uniform(0.2, 0.9)})
+            rows.append(
+                {
+                    "task": task,
+                    "model": model,
+                    "delay_regime": regime,
+                    "replicate": rep,
+                    "concept": c,
+                    "measure": measure,
+                    "value": rng.uniform(0.2, 0.9),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -102,14 +151,31 @@ def distribution_rows() -> pd.DataFrame:
     rows = []
     for model, rep in itertools.product(MODELS, range(4)):
         for c, u in itertools.product(NAMES, range(12)):
-            rows.append({"task": "memory", "model": model, "delay_regime": "random", "replicate": rep,
-                         "concept": c, "unit": u, "relay": 0.0, "carrier": bool(rng.random() < 0.3)})
+            rows.append(
+                {
+                    "task": "memory",
+                    "model": model,
+                    "delay_regime": "random",
+                    "replicate": rep,
+                    "concept": c,
+                    "unit": u,
+                    "relay": 0.0,
+                    "carrier": bool(rng.random() < 0.3),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def test_distribution_summary_fractions():
     per_node, per_concept = distribution_summary(distribution_rows())
-    assert list(per_node.columns) == ["task", "model", "delay_regime", "replicate", "n_concepts", "fraction"]
+    assert list(per_node.columns) == [
+        "task",
+        "model",
+        "delay_regime",
+        "replicate",
+        "n_concepts",
+        "fraction",
+    ]
     sums = per_node.groupby(["model", "replicate"])["fraction"].sum()
     assert np.allclose(sums, 1.0)
     assert sorted(per_node["n_concepts"].unique()) == [0, 1, 2, 3]
@@ -117,8 +183,11 @@ def test_distribution_summary_fractions():
 
 
 def test_fig10_concept_distribution(tmp_path):
-    check_saved(plot_concept_distribution(distribution_rows(), task="memory", concept_names=NAMES),
-                tmp_path, "fig10")
+    check_saved(
+        plot_concept_distribution(distribution_rows(), task="memory", concept_names=NAMES),
+        tmp_path,
+        "fig10",
+    )
 
 
 def latent_inputs(seed: int = 0):
@@ -133,10 +202,13 @@ def latent_inputs(seed: int = 0):
 def test_fig12_fig13_latent(tmp_path):
     states, bits, order = latent_inputs()
     check_saved(plot_pca_states(states, bits, NAMES), tmp_path, "fig12")
-    scores = removal_cluster_scores(states, bits, order, n_random=5, max_samples=100, seed=0,
-                                    concept_names=NAMES)
+    scores = removal_cluster_scores(
+        states, bits, order, n_random=5, max_samples=100, seed=0, concept_names=NAMES
+    )
     curve = np.tile(np.linspace(1, 0, 13), (3, 1))
-    check_saved(plot_removal_pca(states, bits, order, scores, NAMES, curve=curve), tmp_path, "fig13")
+    check_saved(
+        plot_removal_pca(states, bits, order, scores, NAMES, curve=curve), tmp_path, "fig13"
+    )
     frames = []
     for model, rep in itertools.product(MODELS, range(2)):
         s = scores.copy()

@@ -108,9 +108,7 @@ def relay_ranking(network, data):
 
 @pytest.fixture(scope="module")
 def table(network, data, relay_ranking):
-    return knockout_experiment(
-        network, data, relay_ranking, knockout_step=T_K, n_random=20, seed=7
-    )
+    return knockout_experiment(network, data, relay_ranking, knockout_step=T_K, n_random=20, seed=7)
 
 
 def test_rank_units_descending_with_ties_to_lower_index():
@@ -177,6 +175,24 @@ def test_random_sets_are_reproducible_and_seed_dependent(network, data, relay_ra
     assert ra != rc
 
 
+def test_random_control_is_shared_by_ranked_concepts_unless_asked(network, data, relay_ranking):
+    def random_units(df):
+        r = df[(df["set_kind"] == "random") & (df["evaluated_concept"] == "A")]
+        return {
+            c: g.sort_values(["k", "draw"])["units"].tolist()
+            for c, g in r.groupby("ranked_concept")
+        }
+
+    kwargs = dict(knockout_step=T_K, n_random=4, sizes=[3, 2], seed=1)
+    shared = random_units(knockout_experiment(network, data, relay_ranking, **kwargs))
+    assert shared["A"] == shared["B"] == shared["C"]
+    fresh = random_units(
+        knockout_experiment(network, data, relay_ranking, random_per_concept=True, **kwargs)
+    )
+    assert fresh["A"] != fresh["B"]
+    assert [len(u.split()) for u in fresh["A"]] == [2] * 4 + [3] * 4
+
+
 def test_knockout_sets_sizes_and_masks():
     rng = np.random.default_rng(0)
     sets, masks = knockout_sets(np.arange(24.0).reshape(2, 12), sizes=[3, 1], n_random=4, rng=rng)
@@ -197,7 +213,11 @@ def test_clamp_holds_the_knockout_and_once_lets_a_redundant_copy_restore_it(data
     once = knockout_experiment(net, data, ranking, mode="once", **kwargs)
 
     def acc(df):
-        row = df[(df["set_kind"] == "relay") & (df["ranked_concept"] == "A") & (df["evaluated_concept"] == "A")]
+        row = df[
+            (df["set_kind"] == "relay")
+            & (df["ranked_concept"] == "A")
+            & (df["evaluated_concept"] == "A")
+        ]
         return float(row["accuracy"].iloc[0])
 
     assert acc(clamp) <= 0.6
@@ -207,7 +227,9 @@ def test_clamp_holds_the_knockout_and_once_lets_a_redundant_copy_restore_it(data
 def test_lstm_and_gru_run(data):
     for arch in ("gru", "lstm"):
         net = build_network(arch, n_inputs=4, seed=2)
-        df = knockout_experiment(net, data, np.ones((3, 12)), knockout_step=T_K, n_random=2, sizes=[12, 6], seed=0)
+        df = knockout_experiment(
+            net, data, np.ones((3, 12)), knockout_step=T_K, n_random=2, sizes=[12, 6], seed=0
+        )
         # every unit (and cell) silenced: the output is tanh(bias) for every sequence, which
         # matches the sign of exactly half of the balanced targets
         full = df[(df["set_kind"] == "relay") & (df["k"] == 12)]

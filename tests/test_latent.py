@@ -65,7 +65,9 @@ def test_cluster_scores_match_sklearn_including_degenerate_cases():
         for b in range(5):
             for k in range(3):
                 ref = SKLEARN[score](points[b], labels[:, k])
-                assert got[score][b, k] == pytest.approx(ref, abs=TOLERANCE[score], rel=TOLERANCE[score]), (score, b, k)
+                assert got[score][b, k] == pytest.approx(
+                    ref, abs=TOLERANCE[score], rel=TOLERANCE[score]
+                ), (score, b, k)
 
 
 def test_cluster_scores_single_class_is_nan():
@@ -88,8 +90,15 @@ def test_stratified_subsample_keeps_state_proportions():
 
 def test_removal_table_layout():
     states, bits = synthetic_states(300)
-    df = removal_cluster_scores(states, bits, relay_orders(), n_random=5, max_samples=200, seed=1,
-                                concept_names=("A", "B", "C"))
+    df = removal_cluster_scores(
+        states,
+        bits,
+        relay_orders(),
+        n_random=5,
+        max_samples=200,
+        seed=1,
+        concept_names=("A", "B", "C"),
+    )
     assert list(df.columns) == ["concept", "removal", "draw", "n_removed", *SCORES]
     assert len(df) == 3 * (1 + 5) * 12
     assert set(df["concept"]) == {"A", "B", "C"}

@@ -87,6 +87,12 @@ def test_carrier_sets_kmeans_and_positive():
         [False] * 6,  # nothing relayed: no carriers
         [True] * 6,  # all units relay equally: all carry
     ]
+    # negative relay carries nothing and does not drag zero-relay units into the carriers
+    assert (
+        carrier_sets(np.array([-0.5, 0.0, 0.0, 0.01, 0.8, 0.9])).tolist()
+        == [False] * 4 + [True] * 2
+    )
+    assert not carrier_sets(np.array([-0.5, 0.0, 0.0])).any()
     pos = carrier_sets(values, method="positive")
     assert pos[0].tolist() == [False, False, True, True, True, False]
     with pytest.raises(ValueError, match="carrier"):
@@ -107,16 +113,16 @@ def within_sse(x: np.ndarray, upper: np.ndarray) -> float:
 def test_exact_1d_kmeans_is_at_least_as_good_as_sklearn():
     rng = np.random.default_rng(0)
     agree = 0
-    for _ in range(60):
+    for _ in range(40):
         x = rng.exponential(size=12) * (rng.random(12) < 0.6)
         ours = kmeans_split_1d(x)
-        km = KMeans(n_clusters=2, n_init=10, random_state=0).fit(x[:, None])
+        km = KMeans(n_clusters=2, n_init=5, random_state=0).fit(x[:, None])
         theirs = km.labels_ == np.argmax(km.cluster_centers_[:, 0])
         assert within_sse(x, ours) <= km.inertia_ + 1e-9
         agree += bool(np.array_equal(ours, theirs))
         # the upper cluster holds the largest values
         assert x[ours].min() > x[~ours].max()
-    assert agree >= 50  # Lloyd's iterations mostly find the same (optimal) split
+    assert agree >= 32  # Lloyd's iterations mostly find the same (optimal) split
 
 
 def test_kmeans_split_batches_rows():
@@ -133,6 +139,9 @@ def test_concept_distribution_block_structure():
     assert nodes_per_concept(carriers).tolist() == [3, 2, 4]
     assert concepts_per_node(carriers).tolist() == [1, 1, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0]
     assert not concept_distribution(np.zeros((3, 12))).any()
+    negative = M.copy()
+    negative[1, 10] = -2.0  # negative relay neither carries nor moves the split
+    assert np.array_equal(concept_distribution(negative), carriers)
     table = distribution_table(M, concept_names=("A", "B", "C"))
     assert list(table.columns) == ["concept", "unit", "relay", "carrier"]
     assert len(table) == 36

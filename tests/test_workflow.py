@@ -125,6 +125,8 @@ def tiny_run(tiny_workflow):
         process.wait()
     assert trained, "no network was trained before the kill"
     finished_before = {p: p.stat().st_mtime_ns for p in networks.rglob("*.pt")}
+    # a hard kill leaves Snakemake's lock behind; a user then runs --unlock (README)
+    assert snakemake(workdir, "--unlock", "--configfile", "tiny.yaml").returncode == 0
     result = snakemake(workdir, "--cores", "2", "--configfile", "tiny.yaml")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return workdir, finished_before

@@ -105,7 +105,9 @@ def concat_tables(
     return pd.concat(frames, ignore_index=True)
 
 
-def mean_ci(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+def mean_ci(
+    values: Sequence[float] | np.ndarray, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """Mean and t-based confidence interval of the mean (``scipy.stats.t``), ignoring NaN.
 
     Returns

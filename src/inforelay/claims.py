@@ -35,8 +35,8 @@ test over matched (task, replicate) units (see ``docs/method.md``). Verdicts:
 
 - ``held``: ``p < alpha`` and the effect is positive;
 - ``not held``: the effect is significant in the opposite direction (reverse one-sided
-  ``p < alpha``), or it is not held and at least ``min_networks`` networks entered (a null result
-  with enough data);
+  ``p < alpha``), or it is not held and the test had at least ``min_networks`` independent values
+  (networks; matched units for C5) — a null result with enough data;
 - ``inconclusive``: otherwise — too few networks to call a null result, or no data.
 """
 
@@ -71,6 +71,7 @@ CLAIM_COLUMNS = [
     "value",
     "p_value",
     "n_networks",
+    "n_units",
     "verdict",
     "details",
 ]
@@ -79,8 +80,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "knockout": (*NETWORK_KEYS, "set_kind", "ranked_concept", "k", "evaluated_concept", "accuracy"),
     "stability": (*NETWORK_KEYS, "concept", "measure", "value"),
     "distribution": (*NETWORK_KEYS, "concept", "unit", "carrier"),
-    "latent": (*NETWORK_KEYS, "concept", "removal", "draw", "n_removed",
-               "silhouette", "davies_bouldin", "calinski_harabasz"),
+    "latent": (
+        *NETWORK_KEYS,
+        "concept",
+        "removal",
+        "draw",
+        "n_removed",
+        "silhouette",
+        "davies_bouldin",
+        "calinski_harabasz",
+    ),
 }
 GATED = ("gru", "lstm")
 RANDOM_REGIME = "random"
@@ -136,7 +145,8 @@ def verdict(
     """Verdict of one claim (rules in the module docstring).
 
     ``effect`` is oriented so that positive agrees with the claim; ``p_value`` is the one-sided
-    p-value in the claimed direction, ``p_reverse`` the one in the opposite direction.
+    p-value in the claimed direction, ``p_reverse`` the one in the opposite direction;
+    ``n_networks`` is the test's sample size (networks, or matched units for the C5 claims).
     """
     if not n_networks or not np.isfinite(effect) or not np.isfinite(p_value):
         return INCONCLUSIVE
@@ -160,13 +170,16 @@ def _row(
     details: str,
     alpha: float,
     min_networks: int,
+    n_units: int | None = None,
 ) -> dict[str, Any]:
-    v = verdict(value, p[0], p[1], n_networks, alpha=alpha, min_networks=min_networks)
-    if v == INCONCLUSIVE and n_networks:
+    n_units = n_networks if n_units is None else int(n_units)
+    what = "networks" if n_units == n_networks else "matched units"
+    v = verdict(value, p[0], p[1], n_units, alpha=alpha, min_networks=min_networks)
+    if v == INCONCLUSIVE and n_units:
         note = (
-            f"only {n_networks} networks (a null result needs at least {min_networks})"
+            f"only {n_units} {what} (a null result needs at least {min_networks})"
             if np.isfinite(p[0])
-            else f"only {n_networks} networks: too few for the test"
+            else f"only {n_units} {what}: too few for the test"
         )
         details = (details + "; " if details else "") + note
     return {
@@ -177,12 +190,15 @@ def _row(
         "value": float(value) if np.isfinite(value) else np.nan,
         "p_value": float(p[0]) if np.isfinite(p[0]) else np.nan,
         "n_networks": int(n_networks),
+        "n_units": n_units,
         "verdict": v,
         "details": details,
     }
 
 
-def _missing_row(claim_id: str, claim: str, statistic: str, test: str, reason: str) -> dict[str, Any]:
+def _missing_row(
+    claim_id: str, claim: str, statistic: str, test: str, reason: str
+) -> dict[str, Any]:
     return {
         "claim_id": claim_id,
         "claim": claim,
@@ -191,6 +207,7 @@ def _missing_row(claim_id: str, claim: str, statistic: str, test: str, reason: s
         "value": np.nan,
         "p_value": np.nan,
         "n_networks": 0,
+        "n_units": 0,
         "verdict": INCONCLUSIVE,
         "details": reason,
     }
@@ -237,9 +254,15 @@ def _claim_generalization(
     df = _table(tables, "generalization")
     if isinstance(df, str):
         return [_missing_row(cid, claim, statistic, _MANN_WHITNEY, df)]
-    unseen = sorted(set(int(d) for d in df["eval_delay"].unique()) - {int(d) for d in training_delays})
+    unseen = sorted(
+        set(int(d) for d in df["eval_delay"].unique()) - {int(d) for d in training_delays}
+    )
     if not unseen:
-        return [_missing_row(cid, claim, statistic, _MANN_WHITNEY, "no unseen evaluation delay in the table")]
+        return [
+            _missing_row(
+                cid, claim, statistic, _MANN_WHITNEY, "no unseen evaluation delay in the table"
+            )
+        ]
     sel = df[df["eval_delay"].astype(int).isin(unseen)]
     per_net = sel.groupby(list(NETWORK_KEYS), sort=True)["accuracy"].mean().reset_index()
     is_random = per_net["delay_regime"] == RANDOM_REGIME
@@ -251,8 +274,20 @@ def _claim_generalization(
         r = g.loc[g["delay_regime"] == RANDOM_REGIME, "accuracy"].mean()
         f = g.loc[g["delay_regime"] != RANDOM_REGIME, "accuracy"].mean()
         parts.append(f"{task}/{model}: random {_fmt(r)} vs fixed {_fmt(f)}")
-    return [_row(cid, claim, statistic, _MANN_WHITNEY, effect, _mann_whitney(a, b),
-                 int(a.size + b.size), "; ".join(parts), alpha, min_n)]
+    return [
+        _row(
+            cid,
+            claim,
+            statistic,
+            _MANN_WHITNEY,
+            effect,
+            _mann_whitney(a, b),
+            int(a.size + b.size),
+            "; ".join(parts),
+            alpha,
+            min_n,
+        )
+    ]
 
 
 def _claim_knockout(
@@ -261,28 +296,48 @@ def _claim_knockout(
     from .knockout import knockout_effects
 
     specs = [
-        ("C2", "Knocking out a concept's relay units hurts that concept more than the other concepts",
-         "target_vs_other",
-         "accuracy drop of the ranked concept minus the mean drop of the other concepts "
-         "(relay sets, k = 1..N-1, mean over ranked concepts)"),
-        ("C3", "Knocking out a concept's relay units hurts it more than random unit sets of the same size",
-         "target_vs_random",
-         "accuracy drop of the ranked concept under its relay sets minus under random sets "
-         "(k = 1..N-1, mean over ranked concepts)"),
+        (
+            "C2",
+            "Knocking out a concept's relay units hurts that concept more than the other concepts",
+            "target_vs_other",
+            "accuracy drop of the ranked concept minus the mean drop of the other concepts "
+            "(relay sets, k = 1..N-1, mean over ranked concepts)",
+        ),
+        (
+            "C3",
+            "Knocking out a concept's relay units hurts it more than random unit sets of the same size",
+            "target_vs_random",
+            "accuracy drop of the ranked concept under its relay sets minus under random sets "
+            "(k = 1..N-1, mean over ranked concepts)",
+        ),
     ]
     df = _table(tables, "knockout")
     if isinstance(df, str):
         return [_missing_row(cid, claim, stat, _WILCOXON, df) for cid, claim, _, stat in specs]
     eff = knockout_effects(df)
-    per_net = eff.groupby(list(NETWORK_KEYS), sort=True)[["target_vs_other", "target_vs_random"]].mean()
+    per_net = eff.groupby(list(NETWORK_KEYS), sort=True)[
+        ["target_vs_other", "target_vs_random"]
+    ].mean()
     rows = []
     for cid, claim, col, stat in specs:
         x = per_net[col].to_numpy()
         x = x[np.isfinite(x)]
         by_model = per_net.reset_index().groupby(["task", "model"], sort=True)[col].mean()
         details = "; ".join(f"{t}/{m}: {_fmt(v)}" for (t, m), v in by_model.items())
-        rows.append(_row(cid, claim, stat, _WILCOXON, float(np.mean(x)) if x.size else np.nan,
-                         _wilcoxon(x), int(x.size), details, alpha, min_n))
+        rows.append(
+            _row(
+                cid,
+                claim,
+                stat,
+                _WILCOXON,
+                float(np.mean(x)) if x.size else np.nan,
+                _wilcoxon(x),
+                int(x.size),
+                details,
+                alpha,
+                min_n,
+            )
+        )
     return rows
 
 
@@ -291,10 +346,15 @@ def _stability_per_network(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     return sel.groupby(list(NETWORK_KEYS), sort=True)["value"].mean().reset_index()
 
 
-_MEASURE_TEXT = {"r": "correlation r of consecutive relay vectors", "overlap": "Jaccard overlap of consecutive carrier sets"}
+_MEASURE_TEXT = {
+    "r": "correlation r of consecutive relay vectors",
+    "overlap": "Jaccard overlap of consecutive carrier sets",
+}
 
 
-def _claim_stability(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) -> list[dict[str, Any]]:
+def _claim_stability(
+    tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int
+) -> list[dict[str, Any]]:
     rows = []
     df = _table(tables, "stability")
     for suffix, measure in (("a", "r"), ("b", "overlap")):
@@ -311,13 +371,29 @@ def _claim_stability(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: in
         effect = float(a.mean() - b.mean()) if a.size and b.size else np.nan
         means = fixed.groupby(["task", "model"], sort=True)["value"].mean()
         details = "; ".join(f"{t}/{m}: {_fmt(v)}" for (t, m), v in means.items())
-        rows.append(_row(cid, claim, stat, _MANN_WHITNEY, effect, _mann_whitney(a, b),
-                         int(a.size + b.size), details, alpha, min_n))
+        rows.append(
+            _row(
+                cid,
+                claim,
+                stat,
+                _MANN_WHITNEY,
+                effect,
+                _mann_whitney(a, b),
+                int(a.size + b.size),
+                details,
+                alpha,
+                min_n,
+            )
+        )
     for suffix, measure in (("a", "r"), ("b", "overlap")):
         cid = f"C5{suffix}"
-        claim = f"Random-delay training narrows the stability gap between RNN and GRU/LSTM ({measure})"
-        stat = (f"gap (GRU/LSTM minus RNN mean {_MEASURE_TEXT[measure]}) with fixed delays "
-                "minus the gap with random delays")
+        claim = (
+            f"Random-delay training narrows the stability gap between RNN and GRU/LSTM ({measure})"
+        )
+        stat = (
+            f"gap (GRU/LSTM minus RNN mean {_MEASURE_TEXT[measure]}) with fixed delays "
+            "minus the gap with random delays"
+        )
         if isinstance(df, str):
             rows.append(_missing_row(cid, claim, stat, _MATCHED, df))
             continue
@@ -325,19 +401,31 @@ def _claim_stability(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: in
         per_net = per_net[np.isfinite(per_net["value"])]
         per_net = per_net.assign(
             regime=np.where(per_net["delay_regime"] == RANDOM_REGIME, "random", "fixed"),
-            family=np.where(per_net["model"].isin(GATED), "gated", np.where(per_net["model"] == "rnn", "rnn", "other")),
+            family=np.where(
+                per_net["model"].isin(GATED),
+                "gated",
+                np.where(per_net["model"] == "rnn", "rnn", "other"),
+            ),
         )
         per_net = per_net[per_net["family"] != "other"]
         # gap per (task, replicate, delay_regime): gated mean minus rnn
-        cell = per_net.groupby(["task", "replicate", "delay_regime", "regime", "family"], sort=True)["value"].mean()
+        cell = per_net.groupby(
+            ["task", "replicate", "delay_regime", "regime", "family"], sort=True
+        )["value"].mean()
         cell = cell.unstack("family")
         if not {"gated", "rnn"} <= set(cell.columns):
             rows.append(_missing_row(cid, claim, stat, _MATCHED, "needs RNN and GRU/LSTM networks"))
             continue
         gap = (cell["gated"] - cell["rnn"]).dropna().reset_index(name="gap")
-        by_regime = gap.groupby(["task", "replicate", "regime"], sort=True)["gap"].mean().unstack("regime")
+        by_regime = (
+            gap.groupby(["task", "replicate", "regime"], sort=True)["gap"].mean().unstack("regime")
+        )
         if not {"fixed", "random"} <= set(by_regime.columns):
-            rows.append(_missing_row(cid, claim, stat, _MATCHED, "needs fixed-delay and random-delay networks"))
+            rows.append(
+                _missing_row(
+                    cid, claim, stat, _MATCHED, "needs fixed-delay and random-delay networks"
+                )
+            )
             continue
         units = by_regime.dropna(subset=["fixed", "random"])
         x = (units["fixed"] - units["random"]).to_numpy()
@@ -345,20 +433,38 @@ def _claim_stability(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: in
         n_used = _network_count(used)
         task_gaps = gap.groupby(["task", "regime"], sort=True)["gap"].mean()
         details = "; ".join(f"{t} {r} gap: {_fmt(v)}" for (t, r), v in task_gaps.items())
-        details += f"; {x.size} matched units"
-        rows.append(_row(cid, claim, stat, _MATCHED, float(np.mean(x)) if x.size else np.nan,
-                         _wilcoxon(x), n_used, details, alpha, min_n))
+        rows.append(
+            _row(
+                cid,
+                claim,
+                stat,
+                _MATCHED,
+                float(np.mean(x)) if x.size else np.nan,
+                _wilcoxon(x),
+                n_used,
+                details,
+                alpha,
+                min_n,
+                n_units=int(x.size),
+            )
+        )
     return rows
 
 
-def _claim_spread(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) -> list[dict[str, Any]]:
+def _claim_spread(
+    tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int
+) -> list[dict[str, Any]]:
     cid, claim = "C6", "Concepts are spread over more than one unit"
-    stat = "mean number of carrier units per concept at t_k (k-means on the 3×N relay matrix) minus 1"
+    stat = (
+        "mean number of carrier units per concept at t_k (k-means on the 3×N relay matrix) minus 1"
+    )
     df = _table(tables, "distribution")
     if isinstance(df, str):
         return [_missing_row(cid, claim, stat, _WILCOXON, df)]
     carriers = df.assign(carrier=df["carrier"].astype(bool))
-    per_concept = carriers.groupby([*NETWORK_KEYS, "concept"], sort=True)["carrier"].sum().reset_index()
+    per_concept = (
+        carriers.groupby([*NETWORK_KEYS, "concept"], sort=True)["carrier"].sum().reset_index()
+    )
     per_net = per_concept.groupby(list(NETWORK_KEYS), sort=True)["carrier"].mean()
     x = per_net.to_numpy(dtype=np.float64) - 1.0
     frac = float((per_concept["carrier"] > 1).mean())
@@ -366,11 +472,25 @@ def _claim_spread(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) 
     details = f"{frac:.0%} of (network, concept) pairs have more than one carrier; " + "; ".join(
         f"{t}/{m}: {_fmt(v)} units per concept" for (t, m), v in by_model.items()
     )
-    return [_row(cid, claim, stat, _WILCOXON, float(np.mean(x)) if x.size else np.nan,
-                 _wilcoxon(x), int(x.size), details, alpha, min_n)]
+    return [
+        _row(
+            cid,
+            claim,
+            stat,
+            _WILCOXON,
+            float(np.mean(x)) if x.size else np.nan,
+            _wilcoxon(x),
+            int(x.size),
+            details,
+            alpha,
+            min_n,
+        )
+    ]
 
 
-def _claim_latent(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) -> list[dict[str, Any]]:
+def _claim_latent(
+    tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int
+) -> list[dict[str, Any]]:
     from .latent import HIGHER_IS_BETTER
 
     specs = (("a", "silhouette"), ("b", "davies_bouldin"), ("c", "calinski_harabasz"))
@@ -380,9 +500,11 @@ def _claim_latent(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) 
         cid = f"C7{suffix}"
         better = "higher" if HIGHER_IS_BETTER[score] else "lower"
         claim = f"Relay-ordered removal keeps concept clusters better separated than random removal ({score})"
-        stat = (f"{score} ({better} = better separated) after relay-ordered removal minus the mean over "
-                "random orders, oriented so that positive = relay order better; mean over concepts and "
-                "n_removed = 1..N-1")
+        stat = (
+            f"{score} ({better} = better separated) after relay-ordered removal minus the mean over "
+            "random orders, oriented so that positive = relay order better; mean over concepts and "
+            "n_removed = 1..N-1"
+        )
         if isinstance(df, str):
             rows.append(_missing_row(cid, claim, stat, _WILCOXON, df))
             continue
@@ -397,8 +519,20 @@ def _claim_latent(tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int) 
         x = per_net.to_numpy(dtype=np.float64)
         by_model = per_net.reset_index().groupby(["task", "model"], sort=True)[score].mean()
         details = "; ".join(f"{t}/{m}: {_fmt(v)}" for (t, m), v in by_model.items())
-        rows.append(_row(cid, claim, stat, _WILCOXON, float(np.mean(x)) if x.size else np.nan,
-                         _wilcoxon(x), int(x.size), details, alpha, min_n))
+        rows.append(
+            _row(
+                cid,
+                claim,
+                stat,
+                _WILCOXON,
+                float(np.mean(x)) if x.size else np.nan,
+                _wilcoxon(x),
+                int(x.size),
+                details,
+                alpha,
+                min_n,
+            )
+        )
     return rows
 
 
@@ -450,14 +584,24 @@ def _context_lines(context: Mapping[str, Any]) -> list[str]:
         lines.append(f"- Experiment: `{json.dumps(experiment, sort_keys=True, default=str)}`")
     config = context.get("config")
     if config:
-        text = config if isinstance(config, str) else json.dumps(config, sort_keys=True, default=str)
+        text = (
+            config if isinstance(config, str) else json.dumps(config, sort_keys=True, default=str)
+        )
         lines.append(f"- Config: `{text}`")
     versions = context.get("versions")
     if versions:
         text = ", ".join(f"{k} {v}" for k, v in sorted(dict(versions).items()))
         lines.append(f"- Versions: {text}")
     for key, value in context.items():
-        if key not in ("n_networks", "experiment", "config", "versions", "title", "alpha", "min_networks"):
+        if key not in (
+            "n_networks",
+            "experiment",
+            "config",
+            "versions",
+            "title",
+            "alpha",
+            "min_networks",
+        ):
             lines.append(f"- {key}: {value}")
     return lines
 
@@ -497,8 +641,11 @@ def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) 
     ]
     for _, r in df.iterrows():
         p = "n/a" if not np.isfinite(r["p_value"]) else f"{r['p_value']:.2g}"
+        n = str(r["n_networks"])
+        if r["n_units"] != r["n_networks"]:
+            n += f" ({r['n_units']} units)"
         out.append(
-            f"| {r['claim_id']} | {r['claim']} | {_fmt(r['value'])} | {p} | {r['n_networks']} | {r['verdict']} |"
+            f"| {r['claim_id']} | {r['claim']} | {_fmt(r['value'])} | {p} | {n} | {r['verdict']} |"
         )
     out.append("")
     for _, r in df.iterrows():
@@ -507,7 +654,9 @@ def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) 
             f"## {r['claim_id']}: {r['claim']}",
             "",
             f"Statistic: {r['statistic']}. Test: {r['test']}. Effect {_fmt(r['value'])}, "
-            f"p = {p}, {r['n_networks']} networks: **{r['verdict']}**."
+            f"p = {p}, {r['n_networks']} networks"
+            + (f" ({r['n_units']} matched units)" if r["n_units"] != r["n_networks"] else "")
+            + f": **{r['verdict']}**."
             + (f" Details: {r['details']}." if r["details"] else ""),
             "",
         ]

@@ -30,6 +30,8 @@ __all__ = [
     "concatenate_task_data",
     "evaluate_by_delay",
     "iter_wildcards",
+    "network_keys_from_wildcards",
+    "keys_from_path",
 ]
 
 SPLITS = ("train", "validation", "analysis")
@@ -221,3 +223,26 @@ def evaluate_by_delay(network, data: TaskData):  # -> pandas.DataFrame
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def network_keys_from_wildcards(wildcards: Mapping[str, str]) -> dict[str, Any]:
+    """The table keys of one network (``task, model, delay_regime, replicate``)."""
+    return {
+        "task": wildcards["task"],
+        "model": wildcards["model"],
+        "delay_regime": str(wildcards["delay"]),
+        "replicate": int(wildcards["rep"]),
+    }
+
+
+def keys_from_path(path: str) -> dict[str, Any]:
+    """Network keys parsed from a result path ``.../{task}/{model}/delay-{d}/rep-{rep}.ext``."""
+    parts = str(path).replace("\\", "/").split("/")
+    try:
+        task, model, delay, rep = parts[-4], parts[-3], parts[-2], parts[-1]
+        if not delay.startswith("delay-") or not rep.startswith("rep-"):
+            raise ValueError
+        replicate = int(rep.removeprefix("rep-").split(".")[0])
+    except (IndexError, ValueError):
+        raise ValueError(f"{path}: not a per-network result path (.../task/model/delay-D/rep-NN.ext)") from None
+    return {"task": task, "model": model, "delay_regime": delay.removeprefix("delay-"), "replicate": replicate}

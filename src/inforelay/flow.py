@@ -108,9 +108,13 @@ __all__ = [
     "total_relay",
     "relay_correlation",
     "network_summary",
+    "training_summary",
     "neuron_table",
+    "network_row",
+    "evaluate_flow_claims",
     "write_flow",
     "read_flow",
+    "concat_tables",
 ]
 
 ESTIMATORS = ("ksg", "binned")
@@ -384,7 +388,7 @@ def binned_entropy(codes: np.ndarray, bins: int) -> np.ndarray:
 
 def _one_hot(codes: np.ndarray, bins: int) -> np.ndarray:
     m, k = codes.shape
-    out = np.zeros((m, k * bins), dtype=np.float64)
+    out = np.zeros((m, k * bins), dtype=np.float32)
     out[np.arange(m)[:, None], np.arange(k)[None, :] * bins + codes] = 1.0
     return out
 
@@ -536,22 +540,36 @@ def _group_permutation(slices: Sequence[slice], rng: np.random.Generator) -> np.
 
 def _delayed_binned(views: np.ndarray, slices: Sequence[slice], params: FlowParams,
                     rng: np.random.Generator) -> np.ndarray:
-    """``(1 + n_shuffles, L+1, K, K)``: observed MI, then one null per shuffle (group-averaged)."""
+    """``(1 + n_shuffles, L+1, K, K)``: observed MI, then one null per shuffle (group-averaged).
+
+    Joint histograms of all pairs are one float32 one-hot product per lag, group and draw;
+    ``c log2 c`` comes from a lookup table, and the marginal entropies (which a permutation does
+    not change) are computed once.
+    """
     n_lags, m, k = views.shape
     bins = params.bins
-    # one-hot codes; bins are equal-frequency within every group
-    hot = np.empty((n_lags, m, k * bins))
+    hot = np.empty((n_lags, m, k * bins), dtype=np.float32)  # bins equal-frequency per group
     for ell in range(n_lags):
         for sl in slices:
             hot[ell, sl] = _one_hot(equal_frequency_codes(views[ell, sl], bins), bins)
-    weights = [(sl.stop - sl.start) / m for sl in slices]
+    sizes = [sl.stop - sl.start for sl in slices]
+    xlogx = np.zeros(max(sizes) + 1)
+    xlogx[1:] = np.arange(1, max(sizes) + 1) * np.log2(np.arange(1, max(sizes) + 1))
+    marginal = np.empty((n_lags, len(slices), k))  # H of every neuron per lag view and group
+    for ell in range(n_lags):
+        for g, (size, sl) in enumerate(zip(sizes, slices, strict=True)):
+            counts = hot[ell, sl].sum(axis=0).astype(np.int64).reshape(k, bins)
+            marginal[ell, g] = np.log2(size) - xlogx[counts].sum(axis=1) / size
     out = np.zeros((1 + params.n_shuffles, n_lags, k, k))
     for draw in range(1 + params.n_shuffles):
         perm = np.arange(m) if draw == 0 else _group_permutation(slices, rng)
         for ell in range(n_lags):
             target = hot[ell][perm]
-            for weight, sl in zip(weights, slices, strict=True):
-                out[draw, ell] += weight * _binned_mi_from_onehot(hot[0, sl], target[sl], k, bins)
+            for g, (size, sl) in enumerate(zip(sizes, slices, strict=True)):
+                joint = np.rint(hot[0, sl].T @ target[sl]).astype(np.int64)
+                h_joint = np.log2(size) - xlogx[joint].reshape(k, bins, k, bins).sum(axis=(1, 3)) / size
+                mi = marginal[0, g][:, None] + marginal[ell, g][None, :] - h_joint
+                out[draw, ell] += (size / m) * mi
     return out
 
 
@@ -881,12 +899,16 @@ class LayerStructure:
 def layer_structure(
     values: np.ndarray, *, max_layers: int = 4, n_reference: int = 100, seed: int = 0
 ) -> LayerStructure:
-    """Number of layer-like levels among values (Tibshirani, Walther & Hastie 2001 gap statistic).
+    """Number of layer-like levels among values (gap statistic, Tibshirani, Walther & Hastie 2001).
 
     ``Gap(k) = E*[log W_k] − log W_k`` with ``W_k`` the within-cluster sum of squares of the exact
-    1-D ``k``-means and ``E*`` over ``n_reference`` uniform samples on the values' range;
-    ``k̂`` is the smallest ``k`` with ``Gap(k) ≥ Gap(k+1) − s_{k+1}``. ``k`` runs up to
-    ``min(max_layers, distinct values − 1)``; fewer than 3 distinct values give ``k̂ = 1``.
+    1-D ``k``-means and ``E*`` over ``n_reference`` uniform samples on the values' range
+    (``s_k``: the reference standard deviation times ``√(1 + 1/B)``). ``k̂`` is the ``k`` of the
+    largest gap if that gap exceeds ``Gap(1)`` by more than its ``s_k``, else 1 (the global-maximum
+    rule with a one-standard-error guard; Tibshirani's "first ``k`` with ``Gap(k) ≥ Gap(k+1) −
+    s_{k+1}``" stops at 1 for three well separated levels of a dozen units, because two clusters
+    of three levels do not beat one). ``k`` runs up to ``min(max_layers, distinct values − 1)``;
+    fewer than 3 distinct values give ``k̂ = 1``.
     """
     x = np.asarray(values, dtype=np.float64).ravel()
     n_distinct = np.unique(x).size
@@ -900,11 +922,8 @@ def layer_structure(
     ref_log_w = np.array([[np.log(max(kmeans_1d(r, k)[0], 1e-300)) for k in ks] for r in reference])
     gap = ref_log_w.mean(axis=0) - log_w
     gap_sd = ref_log_w.std(axis=0) * np.sqrt(1.0 + 1.0 / n_reference)
-    n_layers = k_max
-    for i in range(k_max - 1):
-        if gap[i] >= gap[i + 1] - gap_sd[i + 1]:
-            n_layers = i + 1
-            break
+    best = int(np.argmax(gap))
+    n_layers = best + 1 if gap[best] - gap_sd[best] > gap[0] else 1
     labels = kmeans_1d(x, n_layers)[1]
     return LayerStructure(n_layers, gap, gap_sd, labels)
 
@@ -999,20 +1018,192 @@ def relay_correlation(result: FlowResult, relay_per_unit: np.ndarray) -> tuple[f
     return bottleneck_correlation(result.progression[hidden], relay_per_unit)
 
 
-def network_summary(result: FlowResult, *, layer_seed: int = 0) -> dict[str, float]:
-    """One row of per-network measures: direction (Q1), layers (Q2) and bottleneck (Q3)."""
+def network_summary(result: FlowResult, *, max_layers: int = 4, n_reference: int = 100,
+                    layer_seed: int = 0) -> dict[str, float]:
+    """One row of per-network measures: direction (Q1), layers (Q2) and bottleneck (Q3).
+
+    ``max_layers``, ``n_reference`` and ``layer_seed`` go to :func:`layer_structure`, applied
+    to the hidden units' potentials.
+    """
     row: dict[str, float] = {"n_samples": result.n_samples,
                              "gradient_fraction": result.gradient_fraction,
                              "n_edges": int(np.count_nonzero(result.edge)),
                              "total_flow": float(result.edge.sum())}
     row.update(direction_tests(result))
     hidden = result.index("hidden")
-    layers = layer_structure(result.potential[hidden], seed=layer_seed)
+    layers = layer_structure(result.potential[hidden], max_layers=max_layers,
+                             n_reference=n_reference, seed=layer_seed)
     row["n_layers"] = layers.n_layers
     i_x, i_y = input_output_information(result)
     row["bottleneck_rho"], row["bottleneck_p"] = bottleneck_correlation(i_x, i_y)
     row["mean_entropy_hidden"] = float(result.entropy[hidden].mean())
     return row
+
+
+def training_summary(history: pd.DataFrame, *, layer: str = "all") -> dict[str, float]:
+    """Questions 4 and 5 for one forecaster, from its per-epoch history.
+
+    Returns
+    -------
+    dict
+        ``phase_threshold`` / ``phase_changepoint``: first diffusion epoch by
+        :func:`phase_boundary` (−1: none); ``snr_first`` (SNR of epoch 1), ``snr_drift`` /
+        ``snr_diffusion`` (median SNR before / from the threshold boundary; ``nan`` without one);
+        ``I_XT_max``, ``I_XT_max_epoch``, ``I_XT_final``, ``compression`` (= max − final, bits);
+        ``I_TY_final``; Spearman correlations over epochs of ``I_TY``, ``I_XT`` and ``H_unit``
+        with the negative validation loss (``rho_ITY_learning`` … and their p-values);
+        ``loss_final``, ``validation_loss_final``.
+    """
+    column = f"snr_{layer}"
+    missing = {column, "epoch", "I_XT", "I_TY", "H_unit", "validation_loss", "loss"} - set(history)
+    if missing:
+        raise ValueError(f"history lacks column(s) {', '.join(sorted(missing))}")
+    trained = history[history["epoch"] > 0]
+    snr = trained[column].to_numpy(dtype=float)
+    epochs = trained["epoch"].to_numpy()
+    row: dict[str, float] = {}
+    for method in ("threshold", "changepoint"):
+        index = phase_boundary(snr, method)
+        row[f"phase_{method}"] = int(epochs[index]) if index >= 0 else -1
+    boundary = phase_boundary(snr, "threshold")
+    row["snr_first"] = float(snr[0])
+    row["snr_drift"] = float(np.median(snr[:boundary])) if boundary > 0 else float("nan")
+    row["snr_diffusion"] = float(np.median(snr[boundary:])) if boundary > 0 else float("nan")
+    i_xt = history["I_XT"].to_numpy(dtype=float)
+    top = int(np.argmax(i_xt))
+    row.update(I_XT_max=float(i_xt[top]), I_XT_max_epoch=int(history["epoch"].iloc[top]),
+               I_XT_final=float(i_xt[-1]), compression=float(i_xt[top] - i_xt[-1]),
+               I_TY_final=float(history["I_TY"].iloc[-1]))
+    learning = -history["validation_loss"].to_numpy(dtype=float)
+    for name in ("I_TY", "I_XT", "H_unit"):
+        rho, p = bottleneck_correlation(history[name].to_numpy(dtype=float), learning)
+        row[f"rho_{name}_learning"], row[f"p_{name}_learning"] = rho, p
+    row["loss_final"] = float(history["loss"].iloc[-1])
+    row["validation_loss_final"] = float(history["validation_loss"].iloc[-1])
+    return row
+
+
+def network_row(result: FlowResult, table: pd.DataFrame, **layers: int) -> dict[str, float]:
+    """Per-network summary (:func:`network_summary`, ``layers`` are its keyword arguments) plus
+    the Spearman correlation of hidden progression with total relay (``relay_rho``, ``relay_p``)
+    when ``table`` (:func:`neuron_table`) has relay values."""
+    row = network_summary(result, **layers)
+    hidden = table[table["kind"] == "hidden"]
+    relay = hidden["total_relay"].to_numpy(dtype=float)
+    if np.all(np.isfinite(relay)) and relay.size:
+        row["relay_rho"], row["relay_p"] = relay_correlation(result, relay)
+    else:
+        row["relay_rho"], row["relay_p"] = float("nan"), float("nan")
+    return row
+
+
+def _claim(claim: str, branch: str, statistic: str, test: str, value: float, p_value: float,
+           n: int, held: bool, note: str = "") -> dict[str, Any]:
+    return {"claim": claim, "branch": branch, "statistic": statistic, "test": test,
+            "value": value, "p_value": p_value, "n_networks": n,
+            "verdict": "held" if held else "not held", "note": note}
+
+
+def _wilcoxon(values: np.ndarray, alternative: str) -> float:
+    values = values[np.isfinite(values)]
+    if values.size == 0 or np.all(values == 0):
+        return float("nan")
+    return float(stats.wilcoxon(values, alternative=alternative).pvalue)
+
+
+def evaluate_flow_claims(networks: pd.DataFrame, neurons: pd.DataFrame,
+                         training: pd.DataFrame | None = None, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The five questions as claims with a statistic, a test, a p-value and a verdict.
+
+    Parameters
+    ----------
+    networks
+        One row per network (:func:`network_row` plus ``branch`` and ``network`` columns).
+    neurons
+        One row per neuron (:func:`neuron_table` plus ``branch`` and ``network``).
+    training
+        One row per forecaster (:func:`training_summary`), or ``None``.
+    alpha
+        Significance level of the verdicts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim, branch, statistic, test, value, p_value, n_networks, verdict, note``.
+    """
+    rows = []
+    for branch, nets in networks.groupby("branch", sort=True):
+        cells = neurons[neurons["branch"] == branch]
+        n = len(nets)
+        for high, low in (("output", "hidden"), ("hidden", "input")):
+            a = cells.loc[cells["kind"] == high, "progression"].to_numpy(dtype=float)
+            b = cells.loc[cells["kind"] == low, "progression"].to_numpy(dtype=float)
+            diff = nets[f"{high}_minus_{low}"].to_numpy(dtype=float)
+            p = float(stats.mannwhitneyu(a, b, alternative="greater").pvalue) if a.size and b.size else float("nan")
+            value = float(np.nanmean(diff))
+            rows.append(_claim(
+                f"{high} units lie further along the information flow than {low} units", branch,
+                f"mean over networks of mean progression({high}) − mean progression({low})",
+                "one-sided Mann–Whitney U on the progression of all neurons pooled over networks",
+                value, p, n, bool(p < alpha and value > 0),
+                f"{int(np.sum(diff > 0))} of {n} networks have a positive difference"))
+        layered = nets["n_layers"].to_numpy(dtype=float)
+        rows.append(_claim(
+            "hidden units form layer-like levels along the flow", branch,
+            "fraction of networks whose hidden-unit potentials have gap-statistic k ≥ 2",
+            "gap statistic (exact 1-D k-means vs uniform reference) per network",
+            float(np.mean(layered >= 2)), float("nan"), n, bool(np.mean(layered >= 2) > 0.5),
+            f"median gradient fraction of the net flow {np.nanmedian(nets['gradient_fraction']):.2f}"))
+        rho = nets["bottleneck_rho"].to_numpy(dtype=float)
+        p = _wilcoxon(rho, "two-sided")
+        median = float(np.nanmedian(rho)) if np.isfinite(rho).any() else float("nan")
+        positive = bool(p < alpha and median > 0)
+        rows.append(_claim(
+            "information bottleneck: I(h;X) and I(h;Y) are not positively correlated across hidden units",
+            branch, "median over networks of Spearman rho(I(h;X), I(h;Y))",
+            "two-sided Wilcoxon signed-rank of the per-network rho against 0", median, p, n,
+            not positive,
+            "positive: units that know more about X also know more about Y (no compression trade-off)"
+            if median > 0 else "negative or no correlation"))
+        relay = nets["relay_rho"].to_numpy(dtype=float) if "relay_rho" in nets else np.array([])
+        if np.isfinite(relay).any():
+            p = _wilcoxon(relay, "greater")
+            median = float(np.nanmedian(relay))
+            rows.append(_claim(
+                "units that relay more information lie further along the flow", branch,
+                "median over networks of Spearman rho(progression, total relay) of hidden units",
+                "one-sided Wilcoxon signed-rank of the per-network rho (> 0)", median, p,
+                int(np.isfinite(relay).sum()), bool(p < alpha and median > 0)))
+    if training is not None and len(training):
+        n = len(training)
+        for name, label in (("I_TY", "I(T;Y)"), ("I_XT", "the complexity H(T) = I(X;T)")):
+            rho = training[f"rho_{name}_learning"].to_numpy(dtype=float)
+            p = _wilcoxon(rho, "greater")
+            median = float(np.nanmedian(rho))
+            rows.append(_claim(
+                f"{label} of the hidden layer tracks learning", "forecast",
+                f"median over networks of Spearman rho({name}, −validation loss) over epochs",
+                "one-sided Wilcoxon signed-rank of the per-network rho (> 0)", median, p, n,
+                bool(p < alpha and median > 0)))
+        compression = training["compression"].to_numpy(dtype=float)
+        relative = compression / training["I_XT_max"].to_numpy(dtype=float)
+        rows.append(_claim(
+            "the information plane shows a compression phase (I(X;T) falls after its maximum)",
+            "forecast", "median over networks of I(X;T) max − final (bits)",
+            "fraction of networks whose I(X;T) falls by more than 5 % of its maximum",
+            float(np.median(compression)), float("nan"), n, bool(np.mean(relative > 0.05) > 0.5),
+            f"{int(np.sum(relative > 0.05))} of {n} networks compress by more than 5 %"))
+        boundary = training["phase_threshold"].to_numpy()
+        two_phases = boundary >= 1
+        p = float(stats.binomtest(int(two_phases.sum()), n, 0.5, alternative="greater").pvalue)
+        rows.append(_claim(
+            "training has a drift phase (gradient SNR > 1) followed by a diffusion phase (SNR < 1)",
+            "forecast", "fraction of networks with an epoch after which SNR stays below 1",
+            "one-sided exact binomial test of that fraction against 0.5",
+            float(two_phases.mean()), p, n, bool(p < alpha),
+            f"median first diffusion epoch {np.median(boundary[two_phases]) if two_phases.any() else float('nan')}"))
+    return pd.DataFrame(rows, columns=["claim", "branch", "statistic", "test", "value", "p_value",
+                                       "n_networks", "verdict", "note"])
 
 
 # ---------------------------------------------------------------------------

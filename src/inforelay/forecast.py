@@ -242,11 +242,19 @@ def train_forecast(arch: str, data: SeriesSplits, config: ForecastConfig, seed: 
 
 
 def record_forecast(network: RecurrentNetwork, windows: SeriesWindows) -> dict[str, np.ndarray]:
-    """Every state of a forecaster on windows: ``inputs``, ``hidden``, [``cell``], ``outputs``,
-    ``targets`` (``(n, T, H)``) as float32 arrays, from :func:`inforelay.models.run_stepwise`."""
+    """Every state of a forecaster on windows, from :func:`inforelay.models.run_stepwise`.
+
+    Returns
+    -------
+    dict
+        float32 ``inputs``, ``hidden``, [``cell``], ``outputs``, ``targets`` (``(n, T, H)``) and
+        int64 ``start``: the arrays of :func:`inforelay.series.write_series_recording`.
+    """
     run = run_stepwise(network, windows.inputs)
     arrays = {"inputs": windows.inputs, "hidden": run.hidden, "outputs": run.outputs,
               "targets": windows.targets}
     if run.cell is not None:
         arrays["cell"] = run.cell
-    return {key: np.asarray(value, dtype=np.float32) for key, value in arrays.items()}
+    recorded = {key: np.asarray(value, dtype=np.float32) for key, value in arrays.items()}
+    recorded["start"] = np.asarray(windows.start, dtype=np.int64)
+    return recorded

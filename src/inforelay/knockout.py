@@ -34,7 +34,15 @@ __all__ = [
 ]
 
 SET_KINDS = ("baseline", "relay", "random")
-KNOCKOUT_COLUMNS = ["set_kind", "ranked_concept", "k", "draw", "evaluated_concept", "accuracy", "units"]
+KNOCKOUT_COLUMNS = [
+    "set_kind",
+    "ranked_concept",
+    "k",
+    "draw",
+    "evaluated_concept",
+    "accuracy",
+    "units",
+]
 #: Memory allowed for one batched pass (outputs and recurrent states of all sets in it).
 _CHUNK_BYTES = 256 * 2**20
 
@@ -79,6 +87,7 @@ def knockout_sets(
     sizes: Sequence[int] | None = None,
     n_random: int = 20,
     rng: np.random.Generator,
+    random_per_concept: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """All knockout sets of the experiment: baseline, relay top-``k`` and random sets.
 
@@ -89,9 +98,14 @@ def knockout_sets(
     sizes
         Set sizes ``k`` (default ``N, N-1, …, 1``).
     n_random
-        Random sets per concept and size (``knockout.n_random``).
+        Random sets per size (``knockout.n_random``).
     rng
-        Source of the random sets, drawn in a fixed order (concept, then size, then draw).
+        Source of the random sets, drawn in a fixed order (size, then draw; with
+        ``random_per_concept`` concept first).
+    random_per_concept
+        ``False`` (default): the random sets of a size are drawn once and listed under every
+        ranked concept (a random set knows nothing about concepts, so one control serves all
+        and the network runs a third as many sets). ``True``: fresh draws per concept.
 
     Returns
     -------
@@ -106,6 +120,14 @@ def knockout_sets(
     ks = _check_sizes(sizes, n_units)
     if int(n_random) < 0:
         raise ValueError(f"n_random must be >= 0 (knockout.n_random), got {n_random}")
+
+    def draw_random(k: int) -> np.ndarray:
+        perms = np.argsort(rng.random((int(n_random), n_units)), axis=1)[:, :k]
+        rm = np.zeros((int(n_random), n_units), dtype=bool)
+        np.put_along_axis(rm, perms, True, axis=1)
+        return rm
+
+    shared = {k: draw_random(k) for k in ks} if (n_random and not random_per_concept) else {}
     kinds, concepts, sizes_col, draws, masks = [], [], [], [], []
     for c in range(n_concepts):
         kinds.append("baseline"), concepts.append(c), sizes_col.append(0), draws.append(0)
@@ -116,9 +138,7 @@ def knockout_sets(
             kinds.append("relay"), concepts.append(c), sizes_col.append(k), draws.append(0)
             masks.append(m)
             if n_random:
-                perms = np.argsort(rng.random((int(n_random), n_units)), axis=1)[:, :k]
-                rm = np.zeros((int(n_random), n_units), dtype=bool)
-                np.put_along_axis(rm, perms, True, axis=1)
+                rm = shared[k] if shared else draw_random(k)
                 for d in range(int(n_random)):
                     kinds.append("random"), concepts.append(c), sizes_col.append(k), draws.append(d)
                     masks.append(rm[d])
@@ -175,6 +195,7 @@ def knockout_experiment(
     seed: int,
     sizes: Sequence[int] | None = None,
     concept_names: Sequence[str] | None = None,
+    random_per_concept: bool = False,
     chunk_sets: int | None = None,
 ) -> pd.DataFrame:
     """Knock out relay-ranked and random unit sets and measure every concept's accuracy.
@@ -195,13 +216,16 @@ def knockout_experiment(
     mode
         ``"clamp"`` (held at 0.0 to the answer) or ``"once"`` (zeroed at ``t_k`` only).
     n_random
-        Random sets per concept and size.
+        Random sets per size (the control).
     seed
         Integer seed; random sets come from ``inforelay.seeding.derive_rng("knockout", seed)``.
     sizes
         Set sizes ``k`` (default ``N, N-1, …, 1``).
     concept_names
         Labels of the concepts (default: ``data.concept_names`` or ``"0"``, ``"1"``, …).
+    random_per_concept
+        Draw separate random sets for each ranked concept instead of one control per size shared
+        by all (:func:`knockout_sets`).
     chunk_sets
         Sets per batched pass (default: as many as fit in about 256 MiB).
 
@@ -241,14 +265,21 @@ def knockout_experiment(
         )
     names = _concept_names(data, concept_names, n_concepts)
 
-    sets, masks = knockout_sets(ranking, sizes=sizes, n_random=n_random, rng=derive_rng("knockout", int(seed)))
+    sets, masks = knockout_sets(
+        ranking,
+        sizes=sizes,
+        n_random=n_random,
+        rng=derive_rng("knockout", int(seed)),
+        random_per_concept=random_per_concept,
+    )
     distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
     inverse = np.asarray(inverse).reshape(-1)
     x = inputs[:, : last + 1]  # steps after the last answer cannot matter
 
     if chunk_sets is None:
-        per_set = n * x.shape[1] * (network.n_outputs + 0) * 4 + n * n_units * 4 * 12
-        chunk_sets = max(1, int(_CHUNK_BYTES // max(per_set, 1)))
+        # float32 outputs of every step, plus the recurrent state and gate activations
+        bytes_per_set = 4 * n * (x.shape[1] * int(network.n_outputs) + 12 * n_units)
+        chunk_sets = max(1, int(_CHUNK_BYTES // bytes_per_set))
     acc = np.empty((distinct.shape[0], n_concepts))
     for lo in range(0, distinct.shape[0], int(chunk_sets)):
         run = run_stepwise(
@@ -260,14 +291,16 @@ def knockout_experiment(
             record_states=False,
         )
         acc[lo : lo + int(chunk_sets)] = set_accuracy(answers(run.outputs, answer_step), targets)
-    per_set = acc[inverse]  # (S, C)
+    per_set = acc[inverse]  # (S, C): every listed set, duplicates included
 
     unit_lists = [" ".join(str(u) for u in np.flatnonzero(m)) for m in masks]
     n_sets = len(sets)
     df = pd.DataFrame(
         {
             "set_kind": np.repeat(sets["set_kind"].to_numpy(dtype=object), n_concepts),
-            "ranked_concept": np.repeat(np.asarray(names, dtype=object)[sets["ranked_concept"].to_numpy()], n_concepts),
+            "ranked_concept": np.repeat(
+                np.asarray(names, dtype=object)[sets["ranked_concept"].to_numpy()], n_concepts
+            ),
             "k": np.repeat(sets["k"].to_numpy(), n_concepts),
             "draw": np.repeat(sets["draw"].to_numpy(), n_concepts),
             "evaluated_concept": np.tile(np.asarray(names, dtype=object), n_sets),
@@ -311,14 +344,23 @@ def knockout_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
         sets are first averaged over their draws within each network, so every network counts
         once.
     """
-    _check_columns(df, ["set_kind", "ranked_concept", "k", "evaluated_concept", "accuracy"], "knockout")
+    _check_columns(
+        df, ["set_kind", "ranked_concept", "k", "evaluated_concept", "accuracy"], "knockout"
+    )
     keys = _network_keys(df)
     per_network = (
-        df.groupby([*keys, "set_kind", "ranked_concept", "k", "evaluated_concept"], sort=False)["accuracy"]
+        df.groupby([*keys, "set_kind", "ranked_concept", "k", "evaluated_concept"], sort=False)[
+            "accuracy"
+        ]
         .mean()
         .reset_index()
     )
-    by = [k for k in keys if k != "replicate"] + ["set_kind", "ranked_concept", "k", "evaluated_concept"]
+    by = [k for k in keys if k != "replicate"] + [
+        "set_kind",
+        "ranked_concept",
+        "k",
+        "evaluated_concept",
+    ]
     out = summarize(per_network, by=by, value="accuracy", confidence=confidence)
     return out.rename(columns={"n": "n_networks"})
 
@@ -347,7 +389,9 @@ def knockout_effects(df: pd.DataFrame, sizes: Sequence[int] | None = None) -> pd
     n_units = int(df["k"].max())
     ks = list(range(1, n_units)) if sizes is None else [int(k) for k in sizes]
     if not ks:
-        raise ValueError(f"no knockout sizes to average (the table's largest set has k = {n_units})")
+        raise ValueError(
+            f"no knockout sizes to average (the table's largest set has k = {n_units})"
+        )
     group = [*keys, "ranked_concept"]
     acc = df.groupby([*group, "set_kind", "k", "evaluated_concept"], sort=False)["accuracy"].mean()
     acc = acc.reset_index()

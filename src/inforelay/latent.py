@@ -54,7 +54,7 @@ HIGHER_IS_BETTER = {"silhouette": True, "davies_bouldin": False, "calinski_harab
 _COLUMNS = ["concept", "removal", "draw", "n_removed", *SCORES]
 #: Distances computed per block (float32, sized to stay in the CPU cache) and subsets per block.
 _BLOCK_ELEMENTS = 2**16
-_SUBSETS_PER_BLOCK = 4
+_SUBSETS_PER_BLOCK = 8
 
 
 def _as_states(states: np.ndarray) -> np.ndarray:
@@ -142,9 +142,10 @@ def _class_distance_sums(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Summed Euclidean distances from every point to weighted points of the same cloud.
 
     ``points`` ``(B, n, d)``, ``weights`` ``(n, K)`` → ``(B, n, K)`` with
-    ``out[b, i, k] = Σ_j ||p_bi − p_bj|| · weights[j, k]``. The distances are computed in float32
-    blocks small enough to stay in the CPU cache (the O(n²) part of the silhouette score) and are
-    never held as a full matrix.
+    ``out[b, i, k] = Σ_j ||p_bi − p_bj|| · weights[j, k]``. The distances (the O(n²) part of the
+    silhouette score) are computed in float32 square blocks small enough to stay in the CPU
+    cache, only for the upper triangle of blocks (the matrix is symmetric: each off-diagonal
+    block serves its rows and, transposed, its columns), and are never held as a full matrix.
     """
     p = np.ascontiguousarray(points, dtype=np.float32)
     w = np.ascontiguousarray(weights, dtype=np.float32)
@@ -153,18 +154,23 @@ def _class_distance_sums(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     for b0 in range(0, n_batch, _SUBSETS_PER_BLOCK):
         pb = p[b0 : b0 + _SUBSETS_PER_BLOCK]
         nb = pb.shape[0]
-        rows = max(1, _BLOCK_ELEMENTS // (nb * n))
-        for lo in range(0, n, rows):
-            q = pb[:, lo : lo + rows]
-            diff = q[:, :, None, 0] - pb[:, None, :, 0]
-            d2 = diff * diff
-            for k in range(1, d):
-                np.subtract(q[:, :, None, k], pb[:, None, :, k], out=diff)
-                diff *= diff
-                d2 += diff
-            np.sqrt(d2, out=d2)
-            sums = d2.reshape(-1, n) @ w
-            out[b0 : b0 + nb, lo : lo + rows] = sums.reshape(nb, -1, w.shape[1])
+        size = max(8, int(np.sqrt(_BLOCK_ELEMENTS / nb)))
+        acc = np.zeros((nb, n, w.shape[1]), dtype=np.float32)
+        for i0 in range(0, n, size):
+            qi = pb[:, i0 : i0 + size]
+            for j0 in range(i0, n, size):
+                qj = pb[:, j0 : j0 + size]
+                diff = qi[:, :, None, 0] - qj[:, None, :, 0]
+                d2 = diff * diff
+                for k in range(1, d):
+                    np.subtract(qi[:, :, None, k], qj[:, None, :, k], out=diff)
+                    diff *= diff
+                    d2 += diff
+                np.sqrt(d2, out=d2)
+                acc[:, i0 : i0 + size] += d2 @ w[j0 : j0 + size]
+                if j0 != i0:
+                    acc[:, j0 : j0 + size] += d2.transpose(0, 2, 1) @ w[i0 : i0 + size]
+        out[b0 : b0 + nb] = acc
     return out
 
 

@@ -63,7 +63,7 @@ STATES = ("hidden", "cell")
 
 _PRUNE_FRACTION = 0.8  # few candidates: prune once ≥ 20% of the rows are dead
 _PRUNE_ALWAYS_ABOVE = 16  # more candidates than this: prune every dead row
-_BATCH_ELEMENTS = 2_000_000  # samples × units of the searches batched into one call
+_BATCH_ELEMENTS = 1_000_000  # samples × units of the searches batched into one call
 
 TIE_TOLERANCE = 1e-12
 """Candidates whose ``I_R`` is within this many bits of the best count as tied
@@ -284,12 +284,22 @@ class _Path:
     m_y: int
 
 
-def _sum_last(a: np.ndarray) -> np.ndarray:
-    """Sum over a small last axis by slice additions (faster than a NumPy reduction)."""
-    out = a[..., 0]
-    for j in range(1, a.shape[-1]):
-        out = out + a[..., j]
+def _sum_axis(a: np.ndarray, axis: int) -> np.ndarray:
+    """Sum over a small leading axis (0 or 1) by slice additions."""
+    take = (lambda i: a[i]) if axis == 0 else (lambda i: a[:, i])
+    out = take(0)
+    for i in range(1, a.shape[axis]):
+        out = out + take(i)
     return out
+
+
+def _two_or_more_axis0(counts: np.ndarray) -> np.ndarray:
+    """Columns of a ``(k, m)`` count table with at least two non-zero entries."""
+    if counts.shape[0] < 2:
+        return np.zeros(counts.shape[1], dtype=bool)
+    if counts.shape[0] == 2:
+        return (counts[0] > 0) & (counts[1] > 0)
+    return np.add.reduce(counts > 0, axis=0) >= 2
 
 
 def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
@@ -300,12 +310,15 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
 
     - Samples with the same ``(Y, X_in, X_out)`` are merged into one weighted
       row per search; counts are weighted :func:`numpy.bincount` calls.
-    - ``groups`` holds a global dense id of each row's ``Y_0`` group (ids of
-      different searches never collide); the key of (candidate ``k``, row) is
-      ``k · 2q·M + (group · 2 + bit) · q + xz``, so one bincount counts every
-      candidate of every search.
-    - Candidate ``k`` of search ``s`` is unit ``units[s, k]``; a removed
-      candidate's row is overwritten by the last row (swap removal).
+    - ``groups`` holds a global dense id of each row's ``Y_0`` group; ids of
+      different searches never collide and ascend with the search index.
+    - ``cand[row, j]`` is the bit of candidate ``j`` of the row's search,
+      which is unit ``units[search, j]``; a removed candidate's column is
+      overwritten by the last column (swap removal).
+    - The count key of (row, candidate ``j``) is
+      ``xz · (K·2M) + j · 2M + group · 2 + bit``: one bincount counts the
+      ``(child group, X_in, X_out)`` cells of every candidate of every search,
+      laid out as ``(mx, mz, K, 2M)`` so that margins are contiguous sums.
     - Rows of groups that are pure in ``X_in`` or ``X_out`` are dropped: they
       add zero to every later conditional mutual information.
     """
@@ -318,7 +331,7 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
     fulls = np.empty(n_searches)
     cmi_full = np.empty(n_searches)
     y_list: list[tuple[np.ndarray, int]] = []
-    cols: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (bits rows, xz, weights)
+    rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (bits rows, xz, weights)
     live_searches: list[int] = []
     for index, s in enumerate(searches):
         xz = s.x * mz + s.z
@@ -336,7 +349,7 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
             inverse = (np.cumsum(present) - 1)[row_key]
             rep = np.empty(int(np.count_nonzero(present)), dtype=np.int64)
             rep[inverse] = np.arange(n)
-            cols.append((s.bits[rep], xz[rep], row_counts[present].astype(np.float64)))
+            rows.append((s.bits[rep], xz[rep], row_counts[present].astype(np.float64)))
             live_searches.append(index)
 
     curve = np.empty((n_searches, n_units + 1))
@@ -344,16 +357,17 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
     order = np.empty((n_searches, n_units), dtype=np.int64)
     units = np.tile(np.arange(n_units, dtype=np.int64), (n_searches, 1))
     all_s = np.arange(n_searches)
-    if cols:
-        cand = np.ascontiguousarray(np.concatenate([c[0] for c in cols]).T, dtype=np.int64) * q
-        xz_live = np.concatenate([c[1] for c in cols])
-        tiled = np.tile(np.concatenate([c[2] for c in cols]), (n_units, 1))
-        col_search = np.repeat(live_searches, [c[1].size for c in cols])
-        groups = np.repeat(np.arange(len(cols)), [c[1].size for c in cols])
+    if rows:
+        sizes = [r[1].size for r in rows]
+        cand = np.ascontiguousarray(np.concatenate([r[0] for r in rows]), dtype=np.int64)
+        xz_live = np.concatenate([r[1] for r in rows])
+        weights = np.concatenate([r[2] for r in rows])
+        row_search = np.repeat(live_searches, sizes)
+        groups = np.repeat(np.arange(len(rows)), sizes)
         group_search = np.asarray(live_searches, dtype=np.int64)  # search of each group
     else:
-        cand = np.zeros((n_units, 0), dtype=np.int64)
-        groups = xz_live = col_search = np.zeros(0, dtype=np.int64)
+        cand = np.zeros((0, n_units), dtype=np.int64)
+        groups = np.zeros(0, dtype=np.int64)
     for step in range(1, n_units + 1):
         k = n_units - step + 1
         if k == 1:
@@ -364,50 +378,51 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
             best = units[:, :k].argmin(axis=1)
             value = np.zeros(n_searches)
         else:
-            m = group_search.size
-            block = 2 * q * m
-            cols_n = groups.size
-            keys = cand + (groups * (2 * q) + xz_live)[None, :]
-            keys += (np.arange(k, dtype=np.int64) * block)[:, None]
-            counts = np.bincount(keys.ravel(), weights=tiled[:k].ravel(), minlength=k * block)
-            counts = counts.astype(np.intp).reshape(k, 2 * m, mx, mz)
-            cx, cz, cg = _margins(counts)
-            # n · I(X;Z|child group) for every candidate and child group
-            phi = (clog[cg] + _sum_last(_sum_last(clog[counts]))) - (
-                _sum_last(clog[cx]) + _sum_last(clog[cz])
+            n_rows = groups.size
+            width = 2 * group_search.size  # child groups (group, bit)
+            keys = (xz_live * (k * width) + groups * 2)[:, None] + cand[:, :k]
+            keys += np.arange(0, k * width, width, dtype=np.int64)
+            counts = np.bincount(
+                keys.ravel(), weights=np.repeat(weights, k), minlength=q * k * width
             )
-            child_search = np.repeat(group_search, 2)
-            if n_searches == 1:
-                sums = np.add.reduce(phi, axis=1)[:, None]
-            else:
-                slot = (np.arange(k, dtype=np.int64) * n_searches)[:, None] + child_search[None, :]
-                sums = np.bincount(slot.ravel(), weights=phi.ravel(), minlength=k * n_searches)
-                sums = sums.reshape(k, n_searches)
+            counts = counts.astype(np.intp).reshape(mx, mz, k, width)
+            cx = _sum_axis(counts, 1)  # (mx, k, width)
+            cz = _sum_axis(counts, 0)  # (mz, k, width)
+            cg = _sum_axis(cx, 0)  # (k, width)
+            # n · I(X;Z | child group) for every candidate and child group
+            phi = (clog[cg] + np.add.reduce(clog[counts].reshape(q, k, width), axis=0)) - (
+                np.add.reduce(clog[cx], axis=0) + np.add.reduce(clog[cz], axis=0)
+            )
+            child_search = np.repeat(group_search, 2)  # ascending
+            starts = np.flatnonzero(np.diff(child_search, prepend=-1))
+            sums = np.zeros((k, n_searches))
+            sums[:, child_search[starts]] = np.add.reduceat(phi, starts, axis=1)
             tied = sums >= sums.max(axis=0) - tol
             best = np.where(tied, units[:, :k].T, n_units).argmin(axis=0)  # ties: lowest unit
             value = sums[best, all_s] / n
             # move each search's chosen unit to its Y_0: split groups, keep the live ones
-            best_col = best[col_search]
-            index_cols = np.arange(cols_n)
-            split = groups * 2 + cand[best_col, index_cols] // q
-            child = np.arange(2 * m)
-            best_child = best[child_search]
-            live = _two_or_more(cx[best_child, child]) & _two_or_more(cz[best_child, child])
+            row_best = best[row_search]
+            row_index = np.arange(n_rows)
+            split = groups * 2 + cand[row_index, row_best]
+            child = np.arange(width)
+            child_best = best[child_search]
+            live = _two_or_more_axis0(cx[:, child_best, child]) & _two_or_more_axis0(
+                cz[:, child_best, child]
+            )
             keep = live[split]
             kept = keep.nonzero()[0]
-            cand[best_col, index_cols] = cand[k - 1]
-            cand = cand[: k - 1]
-            if kept.size < (1.0 if k > _PRUNE_ALWAYS_ABOVE else _PRUNE_FRACTION) * cols_n:
+            cand[row_index, row_best] = cand[:, k - 1]
+            if kept.size < (1.0 if k > _PRUNE_ALWAYS_ABOVE else _PRUNE_FRACTION) * n_rows:
                 # drop the rows of dead groups (pure in X_in or X_out)
                 groups = (np.add.accumulate(live) - 1)[split[kept]]
                 group_search = child_search[live]
                 xz_live = xz_live[kept]
-                col_search = col_search[kept]
-                cand = cand.take(kept, axis=1)
-                tiled = tiled[: k - 1].take(kept, axis=1)
+                row_search = row_search[kept]
+                weights = weights[kept]
+                cand = cand[kept, : k - 1]
             else:
                 # few dead rows: cheaper to keep them (they add 0) than to copy
-                present = cg[best_child, child] > 0
+                present = cg[child_best, child] > 0
                 groups = (np.add.accumulate(present) - 1)[split]
                 group_search = child_search[present]
         order[:, step - 1] = units[all_s, best]

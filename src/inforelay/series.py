@@ -11,6 +11,12 @@ Two series:
     noise ``e_t = 0.6 e_{t−1} − 0.3 e_{t−2} + 0.3 ε_t`` (``ε`` standard normal, seeded through
     :func:`inforelay.seeding.derive_rng`).
 
+Recordings of a forecaster (:func:`write_series_recording`) use the activation-file names of
+DESIGN §5 for the neurons (``inputs``, ``hidden``, [``cell``], ``outputs``, all ``(n, T, ·)``
+float32) plus ``targets`` ``(n, T, H)`` and ``start`` ``(n,)``; attribute ``kind`` is
+``"series-recording"``. (``inforelay.recording.read_activations`` refuses them: they have no
+concepts, delays or answer steps.)
+
 A series is split *chronologically* into train / validation / test parts (fractions), then
 standardized with the train part's mean and standard deviation, and each part is cut into
 windows on its own (no window crosses a split boundary). A window starting at index ``s`` has
@@ -20,13 +26,17 @@ inputs ``x_s … x_{s+T−1}`` (``(T, 1)``) and targets ``y[t, h] = x_{s+t+1+h}`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import h5py
 import numpy as np
 
+from .io import atomic_path
 from .seeding import derive_rng
+from .tasks import read_attrs, write_attrs
 
 __all__ = [
     "SERIES",
@@ -40,6 +50,10 @@ __all__ = [
     "make_windows",
     "prepare_series",
     "analysis_windows",
+    "prepare_from_config",
+    "SeriesRecording",
+    "write_series_recording",
+    "read_series_recording",
 ]
 
 SERIES = ("temperature", "synthetic")
@@ -203,6 +217,14 @@ def prepare_series(
                         standardized, mean, std, window, horizon)
 
 
+def prepare_from_config(name: str, config: Mapping[str, Any]) -> SeriesSplits:
+    """:func:`prepare_series` with the settings of the ``flow.forecast`` config section
+    (``window``, ``horizon``, ``stride``, ``split``, ``n_points``, ``series_seed``)."""
+    return prepare_series(name, window=config["window"], horizon=config["horizon"],
+                          stride=config["stride"], split=config["split"],
+                          n_points=config["n_points"], seed=config["series_seed"])
+
+
 def analysis_windows(data: SeriesSplits, part: str = "all") -> SeriesWindows:
     """Non-overlapping windows (stride = window) of one part of the standardized series.
 
@@ -216,3 +238,83 @@ def analysis_windows(data: SeriesSplits, part: str = "all") -> SeriesWindows:
         raise ValueError(f"part: {part!r} is not one of {', '.join((*SPLITS, 'all'))}")
     return make_windows(data.standardized[part], data.window, data.horizon, stride=data.window)
 
+
+
+_RECORDING_KIND = "series-recording"
+_RECORDING_FLOATS = ("inputs", "hidden", "cell", "outputs", "targets")
+
+
+@dataclass
+class SeriesRecording:
+    """Every state of a forecaster on windows of a series (see :func:`write_series_recording`)."""
+
+    inputs: np.ndarray
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    outputs: np.ndarray
+    targets: np.ndarray
+    start: np.ndarray
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_recording(arrays: Mapping[str, np.ndarray | None], where: str) -> None:
+    missing = [name for name in ("inputs", "hidden", "outputs", "targets", "start") if arrays.get(name) is None]
+    if missing:
+        raise ValueError(f"{where}: missing dataset(s) {', '.join(missing)}")
+    n, n_steps = arrays["hidden"].shape[:2] if arrays["hidden"].ndim == 3 else (-1, -1)
+    for name in _RECORDING_FLOATS:
+        arr = arrays.get(name)
+        if arr is None:
+            continue
+        if arr.ndim != 3 or arr.shape[:2] != (n, n_steps):
+            raise ValueError(f"{where}: dataset {name!r} has shape {arr.shape}, expected ({n}, {n_steps}, ·)")
+    if arrays["start"].shape != (n,):
+        raise ValueError(f"{where}: dataset 'start' has shape {arrays['start'].shape}, expected ({n},)")
+    if arrays["targets"].shape[2] != arrays["outputs"].shape[2]:
+        raise ValueError(f"{where}: targets and outputs differ in width")
+
+
+def write_series_recording(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray],
+                           attrs: Mapping[str, Any]) -> None:
+    """Write a forecaster's recording atomically.
+
+    Parameters
+    ----------
+    path
+        Target ``.h5`` file.
+    arrays
+        ``inputs, hidden, outputs, targets`` ``(n, T, ·)``, optional ``cell``, and ``start (n,)``.
+    attrs
+        Attributes (e.g. series, model, replicate, seed, test_loss, provenance); ``kind`` is set.
+    """
+    where = str(path)
+    cast = {name: np.ascontiguousarray(value, dtype=np.float32)
+            for name, value in arrays.items() if name in _RECORDING_FLOATS and value is not None}
+    if "start" in arrays:
+        cast["start"] = np.asarray(arrays["start"], dtype=np.int64)
+    unknown = sorted(set(arrays) - set(_RECORDING_FLOATS) - {"start"})
+    if unknown:
+        raise ValueError(f"{where}: unknown dataset(s) {', '.join(unknown)}")
+    _check_recording(cast, where)
+    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
+        for name, arr in cast.items():
+            f.create_dataset(name, data=arr)
+        write_attrs(f.attrs, {**attrs, "kind": _RECORDING_KIND})
+
+
+def read_series_recording(path: str | os.PathLike[str]) -> SeriesRecording:
+    """Read and validate a file written by :func:`write_series_recording`."""
+    where = str(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{where}: no such series recording")
+    try:
+        with h5py.File(path, "r") as f:
+            attrs = read_attrs(f.attrs)
+            arrays = {name: f[name][()] for name in (*_RECORDING_FLOATS, "start") if name in f}
+    except OSError as exc:
+        raise ValueError(f"{where}: cannot read as HDF5 ({exc})") from exc
+    if attrs.get("kind") != _RECORDING_KIND:
+        raise ValueError(f"{where}: not a series recording (attribute kind={attrs.get('kind')!r})")
+    _check_recording(arrays, where)
+    return SeriesRecording(arrays["inputs"], arrays["hidden"], arrays.get("cell"), arrays["outputs"],
+                           arrays["targets"], arrays["start"], attrs)

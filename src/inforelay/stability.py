@@ -165,8 +165,9 @@ def carrier_sets(R_t: np.ndarray, method: str = "kmeans") -> np.ndarray:
     method
         ``"kmeans"`` (default, the paper): k-means with k = 2 on the units' values, carriers =
         the cluster with the higher centre (:func:`kmeans_split_1d`); ``"positive"``: every unit
-        whose relay is above :data:`ZERO_TOLERANCE`. With either method a concept that no unit
-        relays (all values ≤ tolerance) has no carriers.
+        whose relay is above :data:`ZERO_TOLERANCE`. Negative relay (a unit whose removal raised
+        ``I_R``) counts as none: values are clipped at 0 before clustering, and only units with
+        relay above the tolerance can carry, so a concept that no unit relays has no carriers.
 
     Returns
     -------
@@ -176,17 +177,15 @@ def carrier_sets(R_t: np.ndarray, method: str = "kmeans") -> np.ndarray:
     arr = np.asarray(R_t, dtype=np.float64)
     if arr.ndim == 0:
         raise ValueError("R_t must have a unit axis")
+    positive = arr > ZERO_TOLERANCE
     if method == "kmeans":
-        carriers = kmeans_split_1d(arr)
-    elif method == "positive":
-        carriers = arr > ZERO_TOLERANCE
-    else:
-        raise ValueError(
-            f"unknown carrier method {method!r} (stability.carrier_method); "
-            f"allowed: {', '.join(CARRIER_METHODS)}"
-        )
-    nothing = np.max(arr, axis=-1, keepdims=True) <= ZERO_TOLERANCE
-    return carriers & ~nothing
+        return kmeans_split_1d(np.maximum(arr, 0.0)) & positive
+    if method == "positive":
+        return positive
+    raise ValueError(
+        f"unknown carrier method {method!r} (stability.carrier_method); "
+        f"allowed: {', '.join(CARRIER_METHODS)}"
+    )
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -226,14 +225,16 @@ def concept_distribution(M: np.ndarray) -> np.ndarray:
     -------
     np.ndarray
         ``(C, N)`` bool: ``True`` where the entry falls in the cluster with the higher centre.
-        An all-zero matrix has no carriers.
+        As in :func:`carrier_sets`, negative entries are clipped at 0 before clustering and only
+        entries above :data:`ZERO_TOLERANCE` can be carriers (an all-zero matrix has none).
     """
     arr = np.asarray(M, dtype=np.float64)
     if arr.ndim != 2:
         raise ValueError(f"M must be (C, N), got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError("M holds non-finite values")
-    return kmeans_split_1d(arr.ravel()).reshape(arr.shape)
+    upper = kmeans_split_1d(np.maximum(arr, 0.0).ravel()).reshape(arr.shape)
+    return upper & (arr > ZERO_TOLERANCE)
 
 
 def concepts_per_node(carriers: np.ndarray) -> np.ndarray:
@@ -306,7 +307,9 @@ def network_stability_table(
     return pd.DataFrame(rows, columns=["concept", "measure", "value", "n_pairs", "n_defined"])
 
 
-def distribution_table(M: np.ndarray, *, concept_names: Sequence[str] | None = None) -> pd.DataFrame:
+def distribution_table(
+    M: np.ndarray, *, concept_names: Sequence[str] | None = None
+) -> pd.DataFrame:
     """The concept distribution of one network at the analysis step, tidy: one row per (concept, unit).
 
     Returns

@@ -64,4 +64,71 @@ def final_targets():
         "results/figures/fig01_tasks.png",
         "results/figures/fig02_generalization.png",
     ]
-    return targets
+    return targets + analysis_targets()
+
+
+def example_network(model=None, task="memory", delay="random"):
+    """Wildcards of the network shown in single-network figures (paper: memory task).
+
+    Falls back to the experiment's first task/model and last delay regime when the preferred
+    ones are not part of the configured experiment.
+    """
+    experiment_ = config["experiment"]
+
+    def pick(preferred, available, fallback):
+        return preferred if preferred in available else available[fallback]
+
+    return {
+        "task": pick(task, experiment_["tasks"], 0),
+        "model": pick(model, experiment_["models"], 0),
+        "delay": pick(delay, experiment_["delays"], -1),
+        "rep": "00",
+    }
+
+
+def example_path(pattern, **preferences):
+    return pattern.format(**example_network(**preferences))
+
+
+def figure_outputs(stem, caption, category):
+    """The png (in the report) and pdf outputs of one figure."""
+    return {
+        "png": report(
+            f"results/figures/{stem}.png",
+            caption=f"../report/{caption}.rst",
+            category=category,
+        ),
+        "pdf": f"results/figures/{stem}.pdf",
+    }
+
+
+FIGURE_NUMBERS = {
+    "knockout": {"memory": "04", "block": "05"},
+    "distribution": {"memory": "10", "block": "11"},
+}
+
+
+def analysis_targets():
+    """Per-network analyses, tables, figures 3-13 and the claims."""
+    tasks = config["experiment"]["tasks"]
+    targets = network_paths(
+        "results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv"
+    )
+    targets += network_paths(
+        "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"
+    )
+    targets += [
+        f"results/figures/{stem}.png"
+        for stem in [
+            "fig03_greedy",
+            "fig06_relay_time",
+            "fig07_relay_architectures",
+            "fig08_correlation",
+            "fig09_overlap",
+            "fig12_pca",
+            "fig13_pca_removal",
+        ]
+        + [f"fig{FIGURE_NUMBERS['knockout'][t]}_knockout_{t}" for t in tasks]
+        + [f"fig{FIGURE_NUMBERS['distribution'][t]}_distribution_{t}" for t in tasks]
+    ]
+    return targets + ["results/claims.md"]

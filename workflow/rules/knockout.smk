@@ -5,7 +5,7 @@ rule knockout:
     input:
         network=rules.train.output.network,
         data="results/tasks/{task}/delay-{delay}/analysis.h5",
-        relay=rules.relay.output,
+        relay=rules.relay.output[0],
     output:
         "results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv",
     log:

@@ -3,8 +3,8 @@
 
 rule latent:
     input:
-        activations=rules.record.output,
-        relay=rules.relay.output,
+        activations=rules.record.output[0],
+        relay=rules.relay.output[0],
     output:
         "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv",
     log:

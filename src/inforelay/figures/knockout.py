@@ -65,12 +65,16 @@ def plot_knockout(
         else list(dict.fromkeys(sel["evaluated_concept"].astype(str)))
     )
     n_units = int(summary["k"].max())
-    low = min(0.3, float(summary["ci_low"].min()) - 0.05)
-    fig, axes = new_figure(len(concepts), len(models), panel_size=(3.0, 2.3), sharex=True, sharey=True)
+    low = min(0.3, float(summary["ci_low"].clip(0, 1).min()) - 0.03)
+    fig, axes = new_figure(
+        len(concepts), len(models), panel_size=(3.0, 2.3), sharex=True, sharey=True
+    )
     for r, ranked in enumerate(concepts):
         for c, model in enumerate(models):
             ax = axes[r, c]
-            panel = summary[(summary["model"] == model) & (summary["ranked_concept"].astype(str) == ranked)]
+            panel = summary[
+                (summary["model"] == model) & (summary["ranked_concept"].astype(str) == ranked)
+            ]
             for e, evaluated in enumerate(concepts):
                 color = concept_color(e)
                 lines = panel[panel["evaluated_concept"].astype(str) == evaluated]
@@ -82,11 +86,23 @@ def plot_knockout(
                     if line.empty:
                         continue
                     x = line["k"].to_numpy()
-                    ax.plot(x, line["mean"], style, color=color, lw=1.3 if kind == "relay" else 0.9,
-                            label=evaluated if kind == "relay" else None)
+                    ax.plot(
+                        x,
+                        line["mean"],
+                        style,
+                        color=color,
+                        lw=1.3 if kind == "relay" else 0.9,
+                        label=evaluated if kind == "relay" else None,
+                    )
                     if kind == "relay":
-                        ax.fill_between(x, line["ci_low"].clip(0, 1), line["ci_high"].clip(0, 1),
-                                        color=color, alpha=0.2, lw=0)
+                        ax.fill_between(
+                            x,
+                            line["ci_low"].clip(0, 1),
+                            line["ci_high"].clip(0, 1),
+                            color=color,
+                            alpha=0.2,
+                            lw=0,
+                        )
             ax.axhline(0.5, color="0.6", lw=0.6, ls=":")
             ax.set_xlim(n_units + 0.3, -0.3)  # largest sets first
             ax.set_xticks(np.arange(n_units, -1, -2 if n_units > 8 else -1))
@@ -104,9 +120,17 @@ def plot_knockout(
 
         handles.append(Line2D([], [], color="0.4", ls="--", lw=0.9))
         labels.append("random sets")
-    fig.legend(handles, labels, title="accuracy of", fontsize="small", title_fontsize="small",
-               loc="outside right upper")
+    fig.legend(
+        handles,
+        labels,
+        title="accuracy of",
+        fontsize="small",
+        title_fontsize="small",
+        loc="outside right upper",
+    )
     regime = "all regimes" if delay_regime is None else f"training delay {delay_regime}"
-    fig.suptitle(f"Knockouts, {TASK_LABELS.get(task, task)} ({regime}; up to {n_net} networks)",
-                 fontsize="medium")
+    fig.suptitle(
+        f"Knockouts, {TASK_LABELS.get(task, task)} ({regime}; up to {n_net} networks)",
+        fontsize="medium",
+    )
     return fig

@@ -34,7 +34,9 @@ def _names(concept_names: Sequence[str] | None, n: int) -> list[str]:
 
 def _state_label(code: int, names: list[str]) -> str:
     n = len(names)
-    return " ".join(f"{name}{'+' if (code >> (n - 1 - i)) & 1 else '−'}" for i, name in enumerate(names))
+    return " ".join(
+        f"{name}{'+' if (code >> (n - 1 - i)) & 1 else '−'}" for i, name in enumerate(names)
+    )
 
 
 def plot_pca_states(
@@ -68,12 +70,24 @@ def plot_pca_states(
         if not sel.any():
             continue
         y = xy[sel, 1] if xy.shape[1] > 1 else np.zeros(sel.sum())
-        ax.scatter(xy[sel, 0], y, s=6, alpha=0.6, color=cmap(code % 10), label=_state_label(code, names),
-                   rasterized=True)
+        ax.scatter(
+            xy[sel, 0],
+            y,
+            s=6,
+            alpha=0.6,
+            color=cmap(code % 10),
+            label=_state_label(code, names),
+            rasterized=True,
+        )
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
-    ax.legend(fontsize="x-small", markerscale=2.5, title="concept state", title_fontsize="small",
-              loc="best")
+    ax.legend(
+        fontsize="x-small",
+        markerscale=2.5,
+        title="concept state",
+        title_fontsize="small",
+        loc="best",
+    )
     if title:
         ax.set_title(title, fontsize="medium")
     return fig
@@ -126,8 +140,15 @@ def plot_removal_pca(
             y = xy[:, 1] if xy.shape[1] > 1 else np.zeros(len(xy))
             for bit, color in ((0, "red"), (1, "black")):
                 sel = bits[:, c] == bit
-                ax.scatter(xy[sel, 0], y[sel], s=3, alpha=0.45, color=color, rasterized=True,
-                           label=f"{name} = {bit}")
+                ax.scatter(
+                    xy[sel, 0],
+                    y[sel],
+                    s=3,
+                    alpha=0.45,
+                    color=color,
+                    rasterized=True,
+                    label=f"{name} = {bit}",
+                )
             ax.set_xticks([])
             ax.set_yticks([])
             if c == 0:
@@ -143,9 +164,17 @@ def plot_removal_pca(
             ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4, label="relay order")
             if len(rand):
                 mean = rand.mean()
-                ax.plot(mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders")
-                ax.fill_between(mean.index, rand.quantile(0.1).to_numpy(), rand.quantile(0.9).to_numpy(),
-                                color=color, alpha=0.12, lw=0)
+                ax.plot(
+                    mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders"
+                )
+                ax.fill_between(
+                    mean.index,
+                    rand.quantile(0.1).to_numpy(),
+                    rand.quantile(0.9).to_numpy(),
+                    color=color,
+                    alpha=0.12,
+                    lw=0,
+                )
             if score == "silhouette" and curve is not None:
                 twin = ax.twinx()
                 twin.plot(np.arange(n_units), np.asarray(curve)[c, :n_units], "k-", lw=0.9)
@@ -190,37 +219,56 @@ def plot_removal_scores(
     if sel.empty:
         raise ValueError(f"no latent rows for task {task!r} and delay regime {delay_regime!r}")
     keys = [k for k in NETWORK_KEYS if k in sel.columns]
-    per_network = sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
+    per_network = (
+        sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
+    )
     models = [m for m in ARCH_LABELS if m in set(per_network["model"])] + sorted(
         set(per_network["model"]) - set(ARCH_LABELS)
     )
     fig, axes = new_figure(1, len(SCORES), panel_size=(3.4, 2.8))
     for s, score in enumerate(SCORES):
         ax = axes[0, s]
-        summary = summarize(per_network, by=["model", "removal", "n_removed"], value=score,
-                            confidence=confidence)
+        summary = summarize(
+            per_network, by=["model", "removal", "n_removed"], value=score, confidence=confidence
+        )
         for model in models:
             color = ARCH_COLORS.get(model, "0.4")
             for removal, style in (("relay", "-"), ("random", ":")):
                 line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
                 if line.empty:
                     continue
-                ax.plot(line["n_removed"], line["mean"], style, color=color, lw=1.3,
-                        label=f"{ARCH_LABELS.get(model, model)}, {removal}")
+                ax.plot(
+                    line["n_removed"],
+                    line["mean"],
+                    style,
+                    color=color,
+                    lw=1.3,
+                    label=f"{ARCH_LABELS.get(model, model)}, {removal}",
+                )
                 if removal == "relay":
-                    ax.fill_between(line["n_removed"], line["ci_low"], line["ci_high"], color=color,
-                                    alpha=0.15, lw=0)
+                    ax.fill_between(
+                        line["n_removed"],
+                        line["ci_low"],
+                        line["ci_high"],
+                        color=color,
+                        alpha=0.15,
+                        lw=0,
+                    )
         ax.set_title(_SCORE_LABELS[score], fontsize="small")
         ax.set_xlabel("units removed")
         if score == "davies_bouldin" and (summary["mean"] > 0).all():
             ax.set_yscale("log")  # the ratio explodes as the class centroids merge
     axes[0, 0].legend(fontsize="x-small", ncol=1)
     label = ", ".join(
-        p for p in (
+        p
+        for p in (
             TASK_LABELS.get(task, task) if task else None,
             f"training delay {delay_regime}" if delay_regime else None,
-        ) if p
+        )
+        if p
     )
-    fig.suptitle("Cluster separation as units are removed" + (f" ({label})" if label else ""),
-                 fontsize="medium")
+    fig.suptitle(
+        "Cluster separation as units are removed" + (f" ({label})" if label else ""),
+        fontsize="medium",
+    )
     return fig

@@ -166,21 +166,32 @@ def plot_relay_over_time(
     R = _as_relay(R)
     n_steps, n_concepts, n_units = R.shape
     names = _names(concept_names, n_concepts)
-    fig = Figure(figsize=(9.0, max(4.0, 0.32 * n_steps * (1 + n_concepts / n_units) + 1.2)),
-                 layout="constrained")
+    fig = Figure(
+        figsize=(9.0, max(4.0, 0.32 * n_steps * (1 + n_concepts / n_units) + 1.2)),
+        layout="constrained",
+    )
     outer = fig.add_gridspec(1, 2, width_ratios=[1.0, 2.4])
     left = outer[0].subgridspec(n_steps, 1, hspace=0.15)
     image = None
     for t in range(n_steps):
         ax = fig.add_subplot(left[t])
-        image = ax.imshow(R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest")
+        image = ax.imshow(
+            R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
+        )
         ax.set_xticks([])
         ax.set_yticks(range(n_concepts))
         ax.set_yticklabels(names, fontsize="xx-small")
         ax.set_ylabel(str(t + 1), rotation=0, ha="right", va="center", fontsize="x-small")
         if t in set(event_steps):
-            ax.plot(1.06, 0.5, marker="<", ms=5, transform=ax.transAxes, clip_on=False,
-                    color=concept_color(list(event_steps).index(t)))
+            ax.plot(
+                1.06,
+                0.5,
+                marker="<",
+                ms=5,
+                transform=ax.transAxes,
+                clip_on=False,
+                color=concept_color(list(event_steps).index(t)),
+            )
         if t == 0:
             ax.set_title("$R[t]$ (concepts × units)", fontsize="small")
     right = outer[1].subgridspec(n_concepts, 1)
@@ -188,8 +199,15 @@ def plot_relay_over_time(
     for c, name in enumerate(names):
         ax = fig.add_subplot(right[c])
         right_axes.append(ax)
-        image = ax.imshow(R[:, c, :].T, cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto",
-                          interpolation="nearest", origin="lower")
+        image = ax.imshow(
+            R[:, c, :].T,
+            cmap=_CMAP,
+            vmin=0.0,
+            vmax=vmax,
+            aspect="auto",
+            interpolation="nearest",
+            origin="lower",
+        )
         _event_markers(ax, event_steps, names, highlight=c)
         if analysis_step is not None:
             ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
@@ -222,7 +240,9 @@ def plot_relay_architectures(
     """
     if not R_by_model:
         raise ValueError("R_by_model is empty")
-    models = [m for m in ARCH_LABELS if m in R_by_model] + [m for m in R_by_model if m not in ARCH_LABELS]
+    models = [m for m in ARCH_LABELS if m in R_by_model] + [
+        m for m in R_by_model if m not in ARCH_LABELS
+    ]
     arrays = {m: _as_relay(R_by_model[m]) for m in models}
     n_concepts = {a.shape[1] for a in arrays.values()}
     if len(n_concepts) != 1:
@@ -235,8 +255,15 @@ def plot_relay_architectures(
         R = arrays[model]
         for c, name in enumerate(names):
             ax = axes[r, c]
-            image = ax.imshow(R[:, c, :].T, cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto",
-                              interpolation="nearest", origin="lower")
+            image = ax.imshow(
+                R[:, c, :].T,
+                cmap=_CMAP,
+                vmin=0.0,
+                vmax=vmax,
+                aspect="auto",
+                interpolation="nearest",
+                origin="lower",
+            )
             _event_markers(ax, event_steps, names, highlight=c)
             if analysis_step is not None:
                 ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
@@ -246,8 +273,15 @@ def plot_relay_architectures(
             if c == 0:
                 ax.set_ylabel("unit")
             if c == n_c - 1:
-                ax.text(1.03, 0.5, ARCH_LABELS.get(model, model), transform=ax.transAxes,
-                        va="center", rotation=90, fontsize="large")
+                ax.text(
+                    1.03,
+                    0.5,
+                    ARCH_LABELS.get(model, model),
+                    transform=ax.transAxes,
+                    va="center",
+                    rotation=90,
+                    fontsize="large",
+                )
             if r == len(models) - 1:
                 ax.set_xlabel("time point")
     if image is not None:

@@ -39,8 +39,9 @@ def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.9
         raise ValueError(f"no stability rows for measure {measure!r}")
     sel = sel.assign(delay_regime=sel["delay_regime"].astype(str))
     per_network = sel.groupby(list(NETWORK_KEYS), sort=False)["value"].mean().reset_index()
-    summary = summarize(per_network, by=["task", "model", "delay_regime"], value="value",
-                        confidence=confidence)
+    summary = summarize(
+        per_network, by=["task", "model", "delay_regime"], value="value", confidence=confidence
+    )
     tasks = _ordered(summary["task"], list(TASK_LABELS))
     models = _ordered(summary["model"], list(ARCH_LABELS))
     regimes = regime_order(summary["delay_regime"].unique())
@@ -55,8 +56,17 @@ def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.9
             x = line["x"].to_numpy() + offset
             mean = line["mean"].to_numpy()
             err = np.vstack([mean - line["ci_low"].to_numpy(), line["ci_high"].to_numpy() - mean])
-            ax.errorbar(x, mean, yerr=err, fmt="o-", ms=4, lw=1.2, capsize=2,
-                        color=ARCH_COLORS.get(model, "0.4"), label=ARCH_LABELS.get(model, model))
+            ax.errorbar(
+                x,
+                mean,
+                yerr=err,
+                fmt="o-",
+                ms=4,
+                lw=1.2,
+                capsize=2,
+                color=ARCH_COLORS.get(model, "0.4"),
+                label=ARCH_LABELS.get(model, model),
+            )
         ax.set_xticks(range(len(regimes)))
         ax.set_xticklabels([regime_label(r) for r in regimes])
         ax.set_ylabel(measure if measure != "overlap" else "overlap")
@@ -89,7 +99,9 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = [k for k in NETWORK_KEYS if k in df.columns]
     d = df.assign(carrier=df["carrier"].astype(bool))
     n_concepts = d["concept"].nunique()
-    per_unit = d.groupby([*keys, "unit"], sort=True)["carrier"].sum().rename("n_concepts").reset_index()
+    per_unit = (
+        d.groupby([*keys, "unit"], sort=True)["carrier"].sum().rename("n_concepts").reset_index()
+    )
     counts = (
         per_unit.groupby(keys, sort=True)["n_concepts"]
         .value_counts(normalize=True)
@@ -98,7 +110,9 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     per_node = counts.stack().rename("fraction").reset_index()
     per_node = per_node.rename(columns={per_node.columns[len(keys)]: "n_concepts"})
-    per_concept = d.groupby([*keys, "concept"], sort=False)["carrier"].sum().rename("n_units").reset_index()
+    per_concept = (
+        d.groupby([*keys, "concept"], sort=False)["carrier"].sum().rename("n_units").reset_index()
+    )
     return per_node, per_concept
 
 
@@ -128,11 +142,14 @@ def plot_concept_distribution(
     if delay_regime is not None:
         sel = sel[sel["delay_regime"].astype(str) == str(delay_regime)]
     if sel.empty:
-        raise ValueError(f"no distribution rows for task {task!r} and delay regime {delay_regime!r}")
+        raise ValueError(
+            f"no distribution rows for task {task!r} and delay regime {delay_regime!r}"
+        )
     per_node, per_concept = distribution_summary(sel)
     models = _ordered(sel["model"], list(ARCH_LABELS))
     concepts = (
-        [str(c) for c in concept_names] if concept_names is not None
+        [str(c) for c in concept_names]
+        if concept_names is not None
         else list(dict.fromkeys(sel["concept"].astype(str)))
     )
     n_units = int(sel["unit"].nunique())
@@ -143,20 +160,36 @@ def plot_concept_distribution(
         s = summarize(nodes, by=["n_concepts"], value="fraction", confidence=confidence)
         # fractions live in [0, 1]: the interval is clipped there for display
         err = np.vstack([s["mean"] - s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1) - s["mean"]])
-        top.bar(s["n_concepts"], s["mean"], yerr=err, capsize=2, color=ARCH_COLORS.get(model, "0.4"),
-                alpha=0.75)
+        top.bar(
+            s["n_concepts"],
+            s["mean"],
+            yerr=err,
+            capsize=2,
+            color=ARCH_COLORS.get(model, "0.4"),
+            alpha=0.75,
+        )
         top.set_xticks(s["n_concepts"])
         top.set_xlabel("concepts carried by a unit")
-        top.set_title(f"{ARCH_LABELS.get(model, model)} ({int(s['n'].max()) if len(s) else 0} networks)")
+        top.set_title(
+            f"{ARCH_LABELS.get(model, model)} ({int(s['n'].max()) if len(s) else 0} networks)"
+        )
         pc = per_concept[per_concept["model"] == model]
         total = len(pc)
         bottom_acc = np.zeros(n_units + 1)
         for ci, concept in enumerate(concepts):
-            counts = np.bincount(pc.loc[pc["concept"].astype(str) == concept, "n_units"].astype(int),
-                                 minlength=n_units + 1)[: n_units + 1]
+            counts = np.bincount(
+                pc.loc[pc["concept"].astype(str) == concept, "n_units"].astype(int),
+                minlength=n_units + 1,
+            )[: n_units + 1]
             frac = counts / max(total, 1)
-            bottom.bar(np.arange(n_units + 1), frac, bottom=bottom_acc, color=concept_color(ci),
-                       label=concept, width=0.8)
+            bottom.bar(
+                np.arange(n_units + 1),
+                frac,
+                bottom=bottom_acc,
+                color=concept_color(ci),
+                label=concept,
+                width=0.8,
+            )
             bottom_acc += frac
         bottom.set_xticks(np.arange(0, n_units + 1, 2))
         bottom.set_xlabel("units carrying a concept")
@@ -165,6 +198,8 @@ def plot_concept_distribution(
             bottom.set_ylabel("fraction of concepts")
     axes[1, -1].legend(fontsize="small", title="concept", title_fontsize="small")
     regime = "all regimes" if delay_regime is None else f"training delay {delay_regime}"
-    fig.suptitle(f"Concept distribution at $t_k$, {TASK_LABELS.get(task, task)} ({regime})",
-                 fontsize="medium")
+    fig.suptitle(
+        f"Concept distribution at $t_k$, {TASK_LABELS.get(task, task)} ({regime})",
+        fontsize="medium",
+    )
     return fig

@@ -1,0 +1,50 @@
+# Tidy tables over all networks (one row per network x condition x measure), read by figures
+# and claims. numpy/pandas/h5py only.
+
+
+rule aggregate_knockout:
+    input:
+        network_paths("results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
+    output:
+        "results/tables/knockout.csv",
+    log:
+        "logs/aggregate/knockout.log",
+    benchmark:
+        "benchmarks/aggregate/knockout.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/aggregate_tables.py"
+
+
+rule aggregate_latent:
+    input:
+        network_paths("results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
+    output:
+        "results/tables/latent.csv",
+    log:
+        "logs/aggregate/latent.log",
+    benchmark:
+        "benchmarks/aggregate/latent.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/aggregate_tables.py"
+
+
+rule aggregate_relay:
+    input:
+        network_paths("results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5"),
+    output:
+        stability="results/tables/stability.csv",
+        distribution="results/tables/distribution.csv",
+    log:
+        "logs/aggregate/relay.log",
+    benchmark:
+        "benchmarks/aggregate/relay.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        stability=config["stability"],
+    script:
+        "../scripts/aggregate_relay.py"

@@ -1,0 +1,26 @@
+# The paper's claims, each tested on this run's tables: results/claims.{csv,md}.
+
+
+rule claims:
+    input:
+        generalization=rules.aggregate_generalization.output[0],
+        knockout=rules.aggregate_knockout.output[0],
+        stability=rules.aggregate_relay.output.stability,
+        distribution=rules.aggregate_relay.output.distribution,
+        latent=rules.aggregate_latent.output[0],
+    output:
+        csv="results/claims.csv",
+        md=report(
+            "results/claims.md", caption="../report/claims.rst", category="Claims"
+        ),
+    log:
+        "logs/claims.log",
+    benchmark:
+        "benchmarks/claims.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        training_delays=config["tasks"]["delay_choices"],
+        experiment=config["experiment"],
+    script:
+        "../scripts/claims.py"

@@ -1,0 +1,150 @@
+# Figures 3-13 of the paper from the relay files and the aggregated tables.
+RELAY_FILE = "results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5"
+ACTIVATION_FILE = "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5"
+LATENT_FILE = "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"
+
+
+rule fig03_greedy:
+    input:
+        example_path(RELAY_FILE, model="lstm"),
+    output:
+        **figure_outputs("fig03_greedy", "fig03_greedy", "Relay method"),
+    log:
+        "logs/figures/fig03_greedy.log",
+    benchmark:
+        "benchmarks/figures/fig03_greedy.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig03_greedy.py"
+
+
+rule fig04_05_knockout:
+    input:
+        rules.aggregate_knockout.output,
+    output:
+        **figure_outputs(
+            "fig{number}_knockout_{task}", "fig04_05_knockout", "Knockouts"
+        ),
+    log:
+        "logs/figures/fig{number}_knockout_{task}.log",
+    benchmark:
+        "benchmarks/figures/fig{number}_knockout_{task}.tsv"
+    wildcard_constraints:
+        number="04|05",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig_knockout.py"
+
+
+rule fig06_relay_time:
+    input:
+        example_path(RELAY_FILE, model="lstm"),
+    output:
+        **figure_outputs("fig06_relay_time", "fig06_relay_time", "Relay over time"),
+    log:
+        "logs/figures/fig06_relay_time.log",
+    benchmark:
+        "benchmarks/figures/fig06_relay_time.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig06_relay_time.py"
+
+
+rule fig07_relay_architectures:
+    input:
+        [example_path(RELAY_FILE, model=m) for m in config["experiment"]["models"]],
+    output:
+        **figure_outputs(
+            "fig07_relay_architectures", "fig07_relay_architectures", "Relay over time"
+        ),
+    log:
+        "logs/figures/fig07_relay_architectures.log",
+    benchmark:
+        "benchmarks/figures/fig07_relay_architectures.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        models=config["experiment"]["models"],
+    script:
+        "../scripts/fig07_relay_architectures.py"
+
+
+rule fig08_09_stability:
+    input:
+        rules.aggregate_relay.output.stability,
+    output:
+        **figure_outputs("fig{number}_{measure}", "fig08_09_stability", "Stability"),
+    log:
+        "logs/figures/fig{number}_{measure}.log",
+    benchmark:
+        "benchmarks/figures/fig{number}_{measure}.tsv"
+    wildcard_constraints:
+        number="08|09",
+        measure="correlation|overlap",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig_stability.py"
+
+
+rule fig10_11_distribution:
+    input:
+        rules.aggregate_relay.output.distribution,
+    output:
+        **figure_outputs(
+            "fig{number}_distribution_{task}",
+            "fig10_11_distribution",
+            "Concept distribution",
+        ),
+    log:
+        "logs/figures/fig{number}_distribution_{task}.log",
+    benchmark:
+        "benchmarks/figures/fig{number}_distribution_{task}.tsv"
+    wildcard_constraints:
+        number="10|11",
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig_distribution.py"
+
+
+rule fig12_pca:
+    input:
+        example_path(ACTIVATION_FILE, model="rnn"),
+    output:
+        **figure_outputs("fig12_pca", "fig12_pca", "Latent space"),
+    log:
+        "logs/figures/fig12_pca.log",
+    benchmark:
+        "benchmarks/figures/fig12_pca.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig12_pca.py"
+
+
+rule fig13_pca_removal:
+    input:
+        activations=example_path(ACTIVATION_FILE, model="rnn"),
+        relay=example_path(RELAY_FILE, model="rnn"),
+        scores=example_path(LATENT_FILE, model="rnn"),
+        table=rules.aggregate_latent.output[0],
+    output:
+        **figure_outputs("fig13_pca_removal", "fig13_pca_removal", "Latent space"),
+        summary_png=report(
+            "results/figures/fig13_pca_removal_summary.png",
+            caption="../report/fig13_pca_removal_summary.rst",
+            category="Latent space",
+        ),
+        summary_pdf="results/figures/fig13_pca_removal_summary.pdf",
+    log:
+        "logs/figures/fig13_pca_removal.log",
+    benchmark:
+        "benchmarks/figures/fig13_pca_removal.tsv"
+    conda:
+        CONDA_ENV
+    script:
+        "../scripts/fig13_pca_removal.py"

@@ -1,0 +1,18 @@
+"""Test the paper's claims on the aggregated tables (rule claims)."""
+
+import pandas as pd
+
+from inforelay.claims import claims_markdown, evaluate_claims
+from inforelay.io import atomic_path
+from inforelay.jobs import setup_job
+from inforelay.provenance import package_versions
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}  # noqa: F821
+claims = evaluate_claims(tables, training_delays=snakemake.params.training_delays)  # noqa: F821
+context = {"experiment": snakemake.params.experiment, "versions": package_versions()}  # noqa: F821
+with atomic_path(snakemake.output.csv) as tmp:  # noqa: F821
+    claims.to_csv(tmp, index=False)
+with atomic_path(snakemake.output.md) as tmp:  # noqa: F821
+    tmp.write_text(claims_markdown(claims, context))
+log.info("\n%s", claims[["claim_id", "verdict", "p_value", "n_networks"]].to_string(index=False))

@@ -1,0 +1,27 @@
+"""Flow analysis of one network (rules flow_forecast and flow_network)."""
+
+from inforelay.flow import FlowParams, analyze_flow, neuron_table, neurons_from_arrays, read_neurons, total_relay, write_flow
+from inforelay.io import atomic_path
+from inforelay.jobs import setup_job
+from inforelay.seeding import derive_seed
+from inforelay.series import read_series_recording
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+inputs, params = snakemake.input, snakemake.params  # noqa: F821
+relay = None
+if snakemake.rule == "flow_forecast":  # noqa: F821
+    recording = read_series_recording(inputs[0])
+    cell = recording.cell if params.include_cell else None
+    neurons = neurons_from_arrays(recording.inputs, recording.hidden, recording.outputs, cell)
+else:
+    neurons = read_neurons(inputs.activations, include_cell=params.include_cell)
+    if "relay" in inputs.keys():
+        relay = total_relay(inputs.relay)
+key = [snakemake.rule, *snakemake.wildcards]  # noqa: F821
+flow_params = FlowParams.from_mapping(params.analysis, seed=derive_seed(*key))
+result = analyze_flow(neurons, flow_params)
+write_flow(snakemake.output.flow, result, dict(params.analysis))  # noqa: F821
+with atomic_path(snakemake.output.table) as tmp:  # noqa: F821
+    neuron_table(result, relay).to_csv(tmp, index=False)
+log.info("%s: %d neurons, %d samples, %d edges, gradient fraction %.3f", snakemake.output.flow,  # noqa: F821
+         neurons.n_neurons, result.n_samples, (result.edge > 0).sum(), result.gradient_fraction)

@@ -1,0 +1,31 @@
+"""Train one forecaster with per-epoch monitors (rule flow_train_forecast)."""
+
+from inforelay.forecast import ForecastConfig, train_forecast
+from inforelay.io import atomic_path
+from inforelay.jobs import setup_job
+from inforelay.seeding import derive_seed
+from inforelay.series import prepare_from_config
+from inforelay.training import save_network
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+wc = snakemake.wildcards  # noqa: F821
+forecast = snakemake.params.forecast  # noqa: F821
+data = prepare_from_config(wc.series, forecast)
+seed = derive_seed("forecast", wc.series, wc.model, int(wc.rep))
+config = ForecastConfig.from_mapping({**forecast["training"], "threads": snakemake.threads})  # noqa: F821
+result = train_forecast(wc.model, data, config, seed)
+metadata = {
+    "series": wc.series,
+    "model": wc.model,
+    "replicate": int(wc.rep),
+    "seed": seed,
+    "epochs": config.epochs,
+    "test_loss": result.test_loss,
+    "config": dict(forecast),
+}
+with atomic_path(snakemake.output.history) as tmp:  # noqa: F821
+    result.history.to_csv(tmp, index=False)
+save_network(snakemake.output.network, result.network, metadata)  # noqa: F821
+last = result.history.iloc[-1]
+log.info("%s/%s/rep-%s: loss %.4f, validation %.4f, test %.4f after %d epochs", wc.series, wc.model,
+         wc.rep, last["loss"], last["validation_loss"], result.test_loss, config.epochs)

@@ -1,0 +1,30 @@
+"""Knock out each concept's relay units and random sets at t_k (rule knockout)."""
+
+from inforelay.aggregate import with_keys
+from inforelay.experiment import network_keys_from_wildcards
+from inforelay.io import atomic_path
+from inforelay.jobs import setup_job
+from inforelay.knockout import knockout_experiment
+from inforelay.relay import read_relay
+from inforelay.seeding import derive_seed
+from inforelay.tasks import load_task_data
+from inforelay.training import load_network
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+settings = snakemake.params.knockout  # noqa: F821
+keys = network_keys_from_wildcards(snakemake.wildcards)  # noqa: F821
+network, _ = load_network(snakemake.input.network)  # noqa: F821
+relay = read_relay(snakemake.input.relay)["hidden"]  # noqa: F821
+t_k = relay.analysis_step
+table = knockout_experiment(
+    network,
+    load_task_data(snakemake.input.data),  # noqa: F821
+    relay.node_relay[t_k],
+    knockout_step=t_k,
+    mode=settings["mode"],
+    n_random=settings["n_random"],
+    seed=derive_seed("knockout", *keys.values()),
+)
+with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
+    with_keys(table, keys).to_csv(tmp, index=False)
+log.info("%s: %d rows, %s", snakemake.output[0], len(table), table.attrs)  # noqa: F821

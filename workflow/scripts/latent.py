@@ -1,0 +1,29 @@
+"""Cluster quality of h at t_k under relay-ordered vs random unit removal (rule latent)."""
+
+from inforelay.aggregate import with_keys
+from inforelay.experiment import network_keys_from_wildcards
+from inforelay.io import atomic_path
+from inforelay.jobs import setup_job
+from inforelay.latent import removal_cluster_scores
+from inforelay.recording import read_activations
+from inforelay.relay import read_relay
+from inforelay.seeding import derive_seed
+
+log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
+settings = snakemake.params.latent  # noqa: F821
+keys = network_keys_from_wildcards(snakemake.wildcards)  # noqa: F821
+recording = read_activations(snakemake.input.activations)  # noqa: F821
+relay = read_relay(snakemake.input.relay)["hidden"]  # noqa: F821
+t_k = relay.analysis_step
+table = removal_cluster_scores(
+    recording.hidden[:, t_k, :],
+    recording.concepts,
+    relay.order[t_k],
+    n_random=settings["n_random_orders"],
+    max_samples=settings["max_samples"],
+    seed=derive_seed("latent", *keys.values()),
+    concept_names=recording.concept_names,
+)
+with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
+    with_keys(table, keys).to_csv(tmp, index=False)
+log.info("%s: %d rows", snakemake.output[0], len(table))  # noqa: F821
