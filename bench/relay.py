@@ -1,6 +1,6 @@
 """Benchmark: relay information — greedy search, binarization and the cost per network.
 
-Times (median of repeated runs, one process, single thread):
+Times (median of repeated runs, one process, single thread; wall and CPU time):
 
 - one greedy search, fast (:func:`inforelay.relay.greedy_relay`) vs the plain reference
   (``_reference_greedy_relay``: one ``np.unique`` per entropy term, a loop over candidates)
@@ -23,6 +23,7 @@ Prints markdown tables.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -96,22 +97,24 @@ def lstm_like_recording(n: int = 2000, n_steps: int = 15, n_units: int = 12, see
 
 def median_time(
     fn: Callable[[], object], repeats: int, min_time: float = 0.0, warmup: bool = True
-) -> tuple[float, object]:
-    """Median wall time of ``fn`` over at least ``repeats`` runs (and ``min_time`` seconds).
+) -> tuple[float, float, object]:
+    """Median wall and CPU time of ``fn`` over at least ``repeats`` runs (and ``min_time`` s).
 
-    Returns the median and the last result.
+    Returns ``(wall, cpu, last result)``. CPU time (this process) is reported next to wall
+    time because the benchmark machine may be shared: wall time then includes waiting.
     """
     if warmup:
         fn()
-    times = []
+    walls, cpus = [], []
     start = time.perf_counter()
-    while len(times) < repeats or time.perf_counter() - start < min_time:
-        t0 = time.perf_counter()
+    while len(walls) < repeats or time.perf_counter() - start < min_time:
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
-        times.append(time.perf_counter() - t0)
-        if len(times) >= 50 * repeats:
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+        if len(walls) >= 50 * repeats:
             break
-    return statistics.median(times), result
+    return statistics.median(walls), statistics.median(cpus), result
 
 
 def fmt_ms(seconds: float) -> str:
@@ -121,8 +124,9 @@ def fmt_ms(seconds: float) -> str:
 
 def bench_greedy(quick: bool) -> list[str]:
     rows = [
-        "| data | units | samples | distinct rows | fast (ms) | reference (ms) | speed-up | same result |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| data | units | samples | distinct rows | fast wall (ms) | fast CPU (ms) "
+        "| reference wall (ms) | speed-up | same result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     cases = [(12, 1000), (12, 3000), (12, 10_000), (64, 3000), (256, 3000)]
     for kind in ("network-like", "random"):
@@ -134,11 +138,11 @@ def bench_greedy(quick: bool) -> list[str]:
             else:
                 x, z, bits = random_bits(n, n_units, rng)
             distinct = len(np.unique(bits, axis=0))
-            fast, a = median_time(lambda: greedy_relay(x, z, bits), 3 if n_units > 12 else 20, 0.3)
+            fast, fast_cpu, a = median_time(lambda: greedy_relay(x, z, bits), 3 if n_units > 12 else 20, 0.3)
             ref_cell = speed = same = "–"
             run_ref = n_units == 12 and not (quick and n > 3000)
             if run_ref:
-                ref, b = median_time(
+                ref, _, b = median_time(
                     lambda: _reference_greedy_relay(x, z, bits), 1 if n > 3000 else 3, warmup=False
                 )
                 ok = (
@@ -148,7 +152,8 @@ def bench_greedy(quick: bool) -> list[str]:
                 )
                 ref_cell, speed, same = fmt_ms(ref), f"{ref / fast:.0f}×", "yes" if ok else "NO"
             rows.append(
-                f"| {kind} | {n_units} | {n} | {distinct} | {fmt_ms(fast)} | {ref_cell} | {speed} | {same} |"
+                f"| {kind} | {n_units} | {n} | {distinct} | {fmt_ms(fast)} | {fmt_ms(fast_cpu)} "
+                f"| {ref_cell} | {speed} | {same} |"
             )
     return rows
 
@@ -156,22 +161,29 @@ def bench_greedy(quick: bool) -> list[str]:
 def bench_binarize(quick: bool) -> list[str]:
     rng = np.random.default_rng(7)
     _, _, act = network_like(3000, 12, rng)
-    rows = ["| method | ms (12 units × 3,000 samples) |", "|---|---:|"]
+    rows = ["| method (12 units × 3,000 samples) | wall (ms) | CPU (ms) |", "|---|---:|---:|"]
     for method, repeats in (("kmeans", 20), ("median", 20), ("kmeans-sklearn", 1 if quick else 3)):
-        seconds, _ = median_time(lambda: binarize(act, method), repeats)
-        rows.append(f"| {method} | {fmt_ms(seconds)} |")
+        wall, cpu, _ = median_time(lambda: binarize(act, method), repeats)
+        rows.append(f"| {method} | {fmt_ms(wall)} | {fmt_ms(cpu)} |")
     exact, ref = binarize(act, "kmeans"), binarize(act, "kmeans-sklearn")
-    rows.append(f"| kmeans vs kmeans-sklearn: differing bits | {int((exact != ref).sum())} of {exact.size} |")
+    rows.append(
+        f"| kmeans vs kmeans-sklearn: differing bits | {int((exact != ref).sum())} of {exact.size} | |"
+    )
     return rows
 
 
 def bench_network(quick: bool) -> list[str]:
     rec = lstm_like_recording()
     n_searches = 2 * rec.hidden.shape[1] * rec.concepts.shape[1]
-    rows = ["| per-network relay (LSTM-like, 2,000 samples × 15 steps × 12 units) | s |", "|---|---:|"]
+    rows = [
+        "| per-network relay (LSTM-like, 2,000 samples × 15 steps × 12 units) | wall (s) | CPU (s) |",
+        "|---|---:|---:|",
+    ]
     for shuffles in (0, 100):
-        t, _ = median_time(lambda: relay_all_states(rec, n_shuffles=shuffles), 3 if quick else 5)
-        rows.append(f"| {n_searches} searches (hidden + cell), {shuffles} shuffles each | {t:.3f} |")
+        wall, cpu, _ = median_time(lambda: relay_all_states(rec, n_shuffles=shuffles), 3 if quick else 5)
+        rows.append(
+            f"| {n_searches} searches (hidden + cell), {shuffles} shuffles each | {wall:.3f} | {cpu:.3f} |"
+        )
     return rows
 
 
@@ -207,10 +219,16 @@ def bench_optimality(quick: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repeats; no 10k-sample reference")
     args = parser.parse_args(argv)
-    print(f"# bench/relay.py — {platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}\n")
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"# bench/relay.py — {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}\n"
+    )
+    print("load average at start: {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
     print("## One greedy search (median)\n")
     print("\n".join(bench_greedy(args.quick)))
     print("\n## Binarization\n")
@@ -219,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(bench_network(args.quick)))
     print("\n## Greedy vs exhaustive search (network-like units, noise 0.6)\n")
     print("\n".join(bench_optimality(args.quick)))
+    print("\nload average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     return 0
 
 

@@ -27,7 +27,7 @@ def _chain(n: int = 200, n_steps: int = 20, noise: float = 0.3, seed: int = 1) -
 def chain_results() -> dict[str, flow.FlowResult]:
     neurons = _chain()
     return {
-        "ksg": flow.analyze_flow(neurons, flow.FlowParams(estimator="ksg", n_shuffles=19, max_samples=1200)),
+        "ksg": flow.analyze_flow(neurons, flow.FlowParams(estimator="ksg", n_shuffles=19, max_samples=600)),
         "binned": flow.analyze_flow(neurons, flow.FlowParams(estimator="binned", n_shuffles=49)),
     }
 

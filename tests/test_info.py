@@ -89,9 +89,7 @@ def test_exact_kmeans_equals_sklearn_kmeans_where_the_optimum_is_unique(seed):
 
 
 @given(
-    st.lists(
-        st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=32), min_size=2, max_size=60
-    )
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False, width=32), min_size=2, max_size=60)
 )
 @settings(max_examples=60, deadline=None)
 def test_exact_kmeans_reaches_the_global_optimum(values):
@@ -100,7 +98,9 @@ def test_exact_kmeans_reaches_the_global_optimum(values):
     bits = binarize(x, "kmeans")
     sse = kmeans_sse(x, bits)
     s = np.sort(np.unique(x))
-    best = min([kmeans_sse(x, (x >= t).astype(np.int8)) for t in s[1:]] + [kmeans_sse(x, np.zeros_like(bits))])
+    best = min(
+        [kmeans_sse(x, (x >= t).astype(np.int8)) for t in s[1:]] + [kmeans_sse(x, np.zeros_like(bits))]
+    )
     assert sse <= best + 1e-6 * (1 + best)
     # equal values share a bit, and 1 is the upper cluster
     for v in np.unique(x):

@@ -267,3 +267,16 @@ def test_effects_and_summary(table):
     # identical replicates: zero-width intervals; random sets averaged over draws first
     assert np.allclose(summ["ci_low"], summ["mean"]) and np.allclose(summ["ci_high"], summ["mean"])
     assert len(summ) == 3 * (1 + 12 + 12) * 3
+
+
+def test_removal_rank_top_k_is_the_greedy_relay_set():
+    from inforelay.knockout import rank_units, removal_rank
+
+    order = np.array([[3, 0, 2, 1], [1, 2, 3, 0]])
+    ranked = rank_units(removal_rank(order))
+    for c in range(2):
+        for k in range(1, 5):
+            # the k units left after N - k removals
+            assert set(ranked[c, :k]) == set(order[c, 4 - k :])
+    with pytest.raises(ValueError, match="permutation"):
+        removal_rank(np.array([[0, 0, 1, 2]]))

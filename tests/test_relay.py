@@ -224,9 +224,7 @@ def test_more_than_62_units():
     assert sorted(res.order) == list(range(100))
     assert res.contribution.sum() == pytest.approx(res.full, abs=1e-9)
     top = res.order[-3:]
-    assert res.full - res.curve[-4] == pytest.approx(
-        res.full - relay_information(x, z, bits, top), abs=1e-9
-    )
+    assert res.full - res.curve[-4] == pytest.approx(res.full - relay_information(x, z, bits, top), abs=1e-9)
 
 
 def test_result_fields_follow_the_definitions():
@@ -298,8 +296,10 @@ def test_how_often_greedy_is_optimal_on_small_networks():
             sets_ok += int(ok[1:-1].sum())
         total_ok += sets_ok
         total += cases * (n_units - 1)
-        lines.append(f"{n_units} units: greedy optimal at every size in {optimal}/{cases} cases, "
-                     f"{sets_ok}/{cases * (n_units - 1)} sets optimal")
+        lines.append(
+            f"{n_units} units: greedy optimal at every size in {optimal}/{cases} cases, "
+            f"{sets_ok}/{cases * (n_units - 1)} sets optimal"
+        )
     print("\n" + "\n".join(lines))
     assert total_ok / total >= 0.8
 
@@ -344,7 +344,9 @@ def test_greedy_properties(data):
     assert np.array_equal(swapped.order, res.order)
     np.testing.assert_allclose(swapped.curve, res.curve, rtol=0, atol=1e-12)
     relay = list(range(0, n_units, 2))
-    assert relay_information(x, z, bits, relay) == pytest.approx(relay_information(z, x, bits, relay), abs=1e-12)
+    assert relay_information(x, z, bits, relay) == pytest.approx(
+        relay_information(z, x, bits, relay), abs=1e-12
+    )
     assert_same(res, _reference_greedy_relay(x, z, bits))
 
 
@@ -462,6 +464,8 @@ def test_relay_over_time_defaults_and_errors():
         relay_over_time(rec, state="gates")
     with pytest.raises(ValueError, match="method"):
         relay_over_time(rec, method="otsu")
+    with pytest.raises(ValueError, match="n_shuffles"):
+        relay_over_time(rec, n_shuffles=-2)
     bad = recording()
     bad.concepts = bad.concepts[:, :1]
     with pytest.raises(ValueError, match="concepts must be"):
@@ -501,8 +505,16 @@ def test_relay_over_time_from_files(tmp_path):
         "answer_step": rec.answer_step,
     }
     attrs = {
-        "task": "memory", "model": "lstm", "delay_regime": "random", "replicate": 0, "seed": 1,
-        "accuracy": 1.0, "epochs": 3, "restarts": 0, "info_length": 3, "event_steps": [0, 1, 2],
+        "task": "memory",
+        "model": "lstm",
+        "delay_regime": "random",
+        "replicate": 0,
+        "seed": 1,
+        "accuracy": 1.0,
+        "epochs": 3,
+        "restarts": 0,
+        "info_length": 3,
+        "event_steps": [0, 1, 2],
         "concept_names": ["A", "B", "C"],
     }
     pipeline = tmp_path / "rep-00.h5"
@@ -566,7 +578,9 @@ def test_write_read_relay_roundtrip(tmp_path):
         "cell": relay_over_time(rec, state="cell"),
     }
     path = tmp_path / "relay" / "rep-00.h5"
-    write_relay(path, results, {"task": "memory", "concept_names": ["A", "B"]}, config_slice={"n_shuffles": 5})
+    write_relay(
+        path, results, {"task": "memory", "concept_names": ["A", "B"]}, config_slice={"n_shuffles": 5}
+    )
     assert [p.name for p in path.parent.iterdir()] == ["rep-00.h5"]  # no temporary file left
     back = read_relay(path)
     assert list(back) == ["hidden", "cell"]

@@ -20,6 +20,23 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
+FIGURES = (
+    "fig01_tasks",
+    "fig02_generalization",
+    "fig03_greedy",
+    "fig04_knockout_memory",
+    "fig05_knockout_block",
+    "fig06_relay_time",
+    "fig07_relay_architectures",
+    "fig08_correlation",
+    "fig09_overlap",
+    "fig10_distribution_memory",
+    "fig11_distribution_block",
+    "fig12_pca",
+    "fig13_pca_removal",
+    "fig13_pca_removal_summary",
+)
+PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
 
 
 def copy_workflow(dest: Path) -> Path:
@@ -68,7 +85,8 @@ def test_paper_config_plans_720_networks(tmp_path):
     counts = planned_jobs(result.stdout + result.stderr)
     assert counts["train"] == 720
     assert counts["record"] == 720
-    assert counts["evaluate"] == 720
+    for rule in PER_NETWORK:
+        assert counts[rule] == 720, rule
 
 
 def test_unknown_config_key_stops_before_any_job(tmp_path):
@@ -101,30 +119,48 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
+def finished_outputs(log_text: str, rule: str) -> list[str]:
+    """Outputs of the jobs of `rule` that Snakemake's log reports as finished."""
+    outputs_by_job = {}
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", log_text):
+        header = re.match(r"(?:local)?rule (\w+):", block)
+        output = re.search(r"^\s+output: (.+)$", block, re.MULTILINE)
+        jobid = re.search(r"^\s+jobid: (\d+)$", block, re.MULTILINE)
+        if header and header.group(1) == rule and output and jobid:
+            outputs_by_job[jobid.group(1)] = [o.strip() for o in output.group(1).split(",")]
+    finished = re.findall(rf"Finished jobid: (\d+) \(Rule: {rule}\)", log_text)
+    return [out for job in finished for out in outputs_by_job.get(job, [])]
+
+
 @pytest.fixture(scope="module")
 def tiny_run(tiny_workflow):
     """Run the tiny config, kill it hard during training, and resume it to completion.
 
-    Returns the workflow directory and the modification times of the networks that
-    had finished before the kill.
+    Returns the workflow directory and the modification times of the networks whose
+    training jobs Snakemake had reported finished before the kill.
     """
     workdir = tiny_workflow
-    networks = workdir / "results" / "networks"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "tiny.yaml"],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "MPLBACKEND": "Agg"},
-        start_new_session=True,
-    )
-    try:
-        trained = _wait_for(lambda: len(list(networks.rglob("*.pt"))) >= 2, timeout=600)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)  # as hard as a power cut: no cleanup handlers run
-        process.wait()
+    log_file = workdir / "first-run.log"
+    with open(log_file, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "tiny.yaml"],
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+            start_new_session=True,
+        )
+        try:
+            trained = _wait_for(
+                lambda: len(finished_outputs(log_file.read_text(), "train")) >= 4, timeout=600
+            )
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)  # as hard as a power cut: no cleanup handlers run
+            process.wait()
     assert trained, "no network was trained before the kill"
-    finished_before = {p: p.stat().st_mtime_ns for p in networks.rglob("*.pt")}
+    finished = [workdir / out for out in finished_outputs(log_file.read_text(), "train")]
+    finished_before = {path: path.stat().st_mtime_ns for path in finished if path.suffix == ".pt"}
+    assert len(list((workdir / "results" / "networks").rglob("*.pt"))) < 16, "killed too late"
     # a hard kill leaves Snakemake's lock behind; a user then runs --unlock (README)
     assert snakemake(workdir, "--unlock", "--configfile", "tiny.yaml").returncode == 0
     result = snakemake(workdir, "--cores", "2", "--configfile", "tiny.yaml")
@@ -172,7 +208,7 @@ def test_tiny_outputs_complete_and_valid(tiny_run):
     table = pd.read_csv(results / "tables" / "generalization.csv")
     assert len(table) == n_networks * len(config["tasks"]["evaluation_delays"])
     assert table["accuracy"].between(0, 1).all()
-    for stem in ("fig01_tasks", "fig02_generalization"):
+    for stem in FIGURES:
         for ext in ("png", "pdf"):
             path = results / "figures" / f"{stem}.{ext}"
             assert path.stat().st_size > 1000, path
@@ -191,3 +227,49 @@ def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
     with h5py.File(workdir / target) as a, h5py.File(fresh / target) as b:
         np.testing.assert_array_equal(a["hidden"][()], b["hidden"][()])
         np.testing.assert_array_equal(a["cell"][()], b["cell"][()])
+
+
+@pytest.mark.e2e
+def test_tiny_analyses_and_claims(tiny_run):
+    from inforelay.relay import read_relay
+
+    workdir, _ = tiny_run
+    results = workdir / "results"
+    relay_files = sorted((results / "relay").rglob("*.h5"))
+    assert len(relay_files) == len(sorted((results / "activations").rglob("*.h5")))
+    for path in relay_files:
+        relay = read_relay(path)
+        assert set(relay) == ({"hidden", "cell"} if "/lstm/" in str(path) else {"hidden"})
+        hidden = relay["hidden"]
+        np.testing.assert_allclose(hidden.contribution.sum(axis=-1), hidden.full, atol=1e-9)
+    for name in ("knockout", "latent", "stability", "distribution", "generalization"):
+        table = pd.read_csv(results / "tables" / f"{name}.csv")
+        assert len(table) > 0, name
+        assert {"task", "model", "delay_regime", "replicate"} <= set(table.columns), name
+    claims = pd.read_csv(results / "claims.csv")
+    assert len(claims) >= 6
+    assert set(claims["verdict"]) <= {"held", "not held", "inconclusive"}
+    assert "| claim |" in (results / "claims.md").read_text()
+
+
+@pytest.mark.e2e
+def test_report_renders(tiny_run):
+    workdir, _ = tiny_run
+    result = snakemake(workdir, "--configfile", "tiny.yaml", "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert (workdir / "results" / "report.html").stat().st_size > 10_000
+
+
+@pytest.mark.e2e
+def test_changing_an_analysis_parameter_reruns_no_training(tiny_run):
+    workdir, _ = tiny_run
+    changed = yaml.safe_load(TINY.read_text())
+    changed["knockout"]["n_random"] = changed["knockout"]["n_random"] + 1
+    (workdir / "changed.yaml").write_text(yaml.safe_dump(changed))
+    result = snakemake(workdir, "-n", "--quiet", "rules", "--configfile", "changed.yaml")
+    assert result.returncode == 0, result.stderr[-4000:]
+    counts = planned_jobs(result.stdout + result.stderr)
+    assert counts.get("knockout", 0) > 0 and counts.get("claims") == 1
+    assert counts.get("aggregate_knockout") == 1
+    for rule in ("train", "record", "evaluate", "relay", "latent", "generate_task"):
+        assert rule not in counts, f"{rule} would rerun after a knockout parameter change"

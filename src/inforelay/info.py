@@ -80,9 +80,7 @@ def binarize(activations: np.ndarray, method: str = "kmeans") -> np.ndarray:
         Unknown method, not 1-D/2-D, no samples, or non-finite values.
     """
     if method not in BINARIZATION_METHODS:
-        raise ValueError(
-            f"binarization method {method!r} is not one of {', '.join(BINARIZATION_METHODS)}"
-        )
+        raise ValueError(f"binarization method {method!r} is not one of {', '.join(BINARIZATION_METHODS)}")
     values = np.asarray(activations)
     one_dim = values.ndim == 1
     if one_dim:
@@ -138,17 +136,20 @@ def _binarize_kmeans_exact(values: np.ndarray) -> np.ndarray:
 def _binarize_kmeans_sklearn(values: np.ndarray) -> np.ndarray:
     """Reference: scikit-learn KMeans(k=2) per column, 1 = higher centre."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     n, n_units = values.shape
     bits = np.zeros((n, n_units), dtype=np.int8)
-    for unit in range(n_units):
-        column = values[:, unit]
-        if np.unique(column).size < 2:
-            continue  # constant unit: all 0
-        model = KMeans(n_clusters=2, n_init=_KMEANS_N_INIT, random_state=_KMEANS_SEED)
-        labels = model.fit_predict(column[:, None])
-        high = int(np.argmax(model.cluster_centers_[:, 0]))
-        bits[:, unit] = labels == high
+    # one column at a time is far too small to gain from threads (and oversubscribes CPUs)
+    with threadpool_limits(limits=1):
+        for unit in range(n_units):
+            column = values[:, unit]
+            if np.unique(column).size < 2:
+                continue  # constant unit: all 0
+            model = KMeans(n_clusters=2, n_init=_KMEANS_N_INIT, random_state=_KMEANS_SEED)
+            labels = model.fit_predict(column[:, None])
+            high = int(np.argmax(model.cluster_centers_[:, 0]))
+            bits[:, unit] = labels == high
     return bits
 
 
@@ -218,9 +219,7 @@ def _labels(variable: np.ndarray) -> tuple[np.ndarray, int]:
     """Dense labels of one (possibly multi-column) discrete variable."""
     arr = np.asarray(variable)
     if arr.ndim == 1:
-        if arr.dtype == np.bool_ or (
-            np.issubdtype(arr.dtype, np.integer) and arr.size and arr.min() >= 0
-        ):
+        if arr.dtype == np.bool_ or (np.issubdtype(arr.dtype, np.integer) and arr.size and arr.min() >= 0):
             return _dense(arr.astype(np.int64, copy=False))
         uniq, inverse = np.unique(arr, return_inverse=True)
         return inverse.reshape(-1).astype(np.int64), int(uniq.size)
@@ -331,9 +330,7 @@ def conditional_mutual_information(
     return h(x, z) + h(y, z) - h(z) - h(x, y, z)
 
 
-def co_information(
-    x: np.ndarray, y: np.ndarray, z: np.ndarray, *, miller_madow: bool = False
-) -> float:
+def co_information(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, miller_madow: bool = False) -> float:
     """Co-information ``I(X; Y; Z) = I(X; Y) − I(X; Y | Z)`` in bits.
 
     Positive for redundancy, negative for synergy (``X XOR Y = Z`` gives −1 bit).

@@ -23,6 +23,7 @@ from .aggregate import NETWORK_KEYS, summarize
 from .seeding import derive_rng
 
 __all__ = [
+    "removal_rank",
     "SET_KINDS",
     "KNOCKOUT_COLUMNS",
     "rank_units",
@@ -67,6 +68,35 @@ def rank_units(relay_ranking: np.ndarray) -> np.ndarray:
         raise ValueError("relay_ranking holds non-finite values")
     # a stable sort of -relay keeps equal values in ascending unit order
     return np.argsort(-r, axis=1, kind="stable").astype(np.int64)
+
+
+def removal_rank(order: np.ndarray) -> np.ndarray:
+    """Relay ranking from the greedy removal order: later removal = more relaying.
+
+    Ranking by this score makes the top-``k`` set of a concept exactly the greedy
+    relay set of size ``k`` (the units left after ``N - k`` removals) — the paper's
+    "order of importance". Unlike ``node_relay``, it also ranks a lone carrier unit
+    first, whose accumulated loss is ~0 because nothing is lost until its removal.
+
+    Parameters
+    ----------
+    order
+        ``(C, N)`` removal order per concept, least relaying first
+        (:attr:`inforelay.relay.RelayOverTime.order` at ``t_k``).
+
+    Returns
+    -------
+    np.ndarray
+        ``(C, N)`` float: ``score[c, unit]`` = the unit's position in the removal order.
+    """
+    order = np.asarray(order)
+    if order.ndim != 2:
+        raise ValueError(f"order must be (C, N), got shape {order.shape}")
+    expected = np.arange(order.shape[1])
+    if not all(np.array_equal(np.sort(row), expected) for row in order):
+        raise ValueError("every row of order must be a permutation of the units")
+    # the inverse permutation: position of each unit in its concept's removal order
+    return np.argsort(order, axis=1).astype(np.float64)
 
 
 def _check_sizes(sizes: Sequence[int] | None, n_units: int) -> list[int]:

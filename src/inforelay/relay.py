@@ -12,11 +12,13 @@ hidden units ``Y`` split into relay nodes ``Y_R`` and the rest ``Y_0``::
 ``Y`` is the same for every candidate set, so only ``I(X_in; X_out | Y_0 ∪ {a})``
 changes between candidates ``a``, and all four of its entropy terms come from one
 joint histogram of ``(Y_0 code, a, X_in, X_out)``. All candidates of a step are
-counted with a single :func:`numpy.bincount` (one block of bins per candidate).
-Groups of ``Y_0`` in which ``X_in`` or ``X_out`` is constant contribute nothing
-to any later conditional mutual information (their refinements stay constant),
-so their samples are dropped as the search goes on; once no sample is left
-every remaining candidate ties at zero.
+counted with a single weighted :func:`numpy.bincount` (one block of bins per
+candidate), after merging samples with equal ``(Y, X_in, X_out)`` into weighted
+rows; :func:`relay_over_time` runs the searches of all time steps and concepts
+of a state in the same calls. Groups of ``Y_0`` in which ``X_in`` or ``X_out``
+is constant contribute nothing to any later conditional mutual information
+(their refinements stay constant), so their rows are dropped as the search goes
+on; once no row is left every remaining candidate ties at zero.
 
 The plain implementation (:func:`_reference_greedy_relay`: one :func:`numpy.unique`
 per entropy term, a loop over candidates) stays here so tests and ``bench/relay.py``
@@ -114,9 +116,7 @@ class RelayResult:
     p_value: float | None = None
 
 
-def _result_from_path(
-    full: float, order: Sequence[int], curve: np.ndarray, n_samples: int
-) -> RelayResult:
+def _result_from_path(full: float, order: Sequence[int], curve: np.ndarray, n_samples: int) -> RelayResult:
     """Derive ``node_relay`` and ``contribution`` from the removal order and the curve."""
     n_units = len(order)
     order_arr = np.asarray(order, dtype=np.int64)
@@ -199,8 +199,8 @@ def _clog_table(n: int) -> np.ndarray:
 def _margins(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Marginal counts over the last two (small) axes by slice additions.
 
-    NumPy's reductions over a tiny trailing axis are slow; adding the few slices
-    is several times faster.
+    NumPy's reductions over a tiny axis are slow; adding the few slices is
+    several times faster.
     """
     mx, mz = counts.shape[-2:]
     cx = counts[..., 0]
@@ -221,26 +221,17 @@ def _cmi_sums(counts: np.ndarray, clog: np.ndarray) -> np.ndarray:
     ``n · I = Σ c_g log c_g + Σ c_gxz log c_gxz − Σ c_gx log c_gx − Σ c_gz log c_gz``
     (the ``log n`` terms of the four entropies cancel).
     """
-    return _cmi_terms(counts, clog)[0]
-
-
-def _cmi_terms(
-    counts: np.ndarray, clog: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_cmi_sums` plus the margins ``(c_gx, c_gz, c_g)`` it used."""
     cx, cz, cg = _margins(counts)
     lead = counts.shape[:-3]
-    add = np.add.reduce  # no Python-level wrapper: this runs once per greedy step
+    add = np.add.reduce
     s_xzg = add(clog[counts].reshape(*lead, -1), axis=-1)
     s_xg = add(clog[cx].reshape(*lead, -1), axis=-1)
     s_zg = add(clog[cz].reshape(*lead, -1), axis=-1)
     s_g = add(clog[cg].reshape(*lead, -1), axis=-1)
-    return (s_g + s_xzg) - (s_xg + s_zg), cx, cz, cg
+    return (s_g + s_xzg) - (s_xg + s_zg)
 
 
-def _cmi_codes(
-    groups: np.ndarray, m: int, xz: np.ndarray, mx: int, mz: int, clog: np.ndarray
-) -> float:
+def _cmi_codes(groups: np.ndarray, m: int, xz: np.ndarray, mx: int, mz: int, clog: np.ndarray) -> float:
     """``I(X; Z | G)`` in bits for dense group codes ``groups`` (``m`` groups)."""
     q = mx * mz
     counts = np.bincount(groups * q + xz, minlength=m * q).reshape(m, mx, mz)
@@ -260,6 +251,24 @@ def _live_groups(counts: np.ndarray) -> np.ndarray:
     """Groups (axis 0 of ``(m, mx, mz)`` counts) where both X and Z take ≥ 2 values."""
     cx, cz, _ = _margins(counts)
     return _two_or_more(cx) & _two_or_more(cz)
+
+
+def _sum_axis(a: np.ndarray, axis: int) -> np.ndarray:
+    """Sum over a small leading axis (0 or 1) by slice additions."""
+    take = (lambda i: a[i]) if axis == 0 else (lambda i: a[:, i])
+    out = take(0)
+    for i in range(1, a.shape[axis]):
+        out = out + take(i)
+    return out
+
+
+def _two_or_more_axis0(counts: np.ndarray) -> np.ndarray:
+    """Columns of a ``(k, m)`` count table with at least two non-zero entries."""
+    if counts.shape[0] < 2:
+        return np.zeros(counts.shape[1], dtype=bool)
+    if counts.shape[0] == 2:
+        return (counts[0] > 0) & (counts[1] > 0)
+    return np.add.reduce(counts > 0, axis=0) >= 2
 
 
 @dataclass
@@ -284,24 +293,6 @@ class _Path:
     m_y: int
 
 
-def _sum_axis(a: np.ndarray, axis: int) -> np.ndarray:
-    """Sum over a small leading axis (0 or 1) by slice additions."""
-    take = (lambda i: a[i]) if axis == 0 else (lambda i: a[:, i])
-    out = take(0)
-    for i in range(1, a.shape[axis]):
-        out = out + take(i)
-    return out
-
-
-def _two_or_more_axis0(counts: np.ndarray) -> np.ndarray:
-    """Columns of a ``(k, m)`` count table with at least two non-zero entries."""
-    if counts.shape[0] < 2:
-        return np.zeros(counts.shape[1], dtype=bool)
-    if counts.shape[0] == 2:
-        return (counts[0] > 0) & (counts[1] > 0)
-    return np.add.reduce(counts > 0, axis=0) >= 2
-
-
 def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
     """Fast greedy relay searches, several at once (same ``n`` and ``N``).
 
@@ -312,9 +303,9 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
       row per search; counts are weighted :func:`numpy.bincount` calls.
     - ``groups`` holds a global dense id of each row's ``Y_0`` group; ids of
       different searches never collide and ascend with the search index.
-    - ``cand[row, j]`` is the bit of candidate ``j`` of the row's search,
-      which is unit ``units[search, j]``; a removed candidate's column is
-      overwritten by the last column (swap removal).
+    - ``cand[j, row]`` is the bit of candidate ``j`` of the row's search,
+      which is unit ``units[search, j]``; a removed candidate's entries are
+      overwritten by the last candidate's (swap removal).
     - The count key of (row, candidate ``j``) is
       ``xz · (K·2M) + j · 2M + group · 2 + bit``: one bincount counts the
       ``(child group, X_in, X_out)`` cells of every candidate of every search,
@@ -359,14 +350,14 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
     all_s = np.arange(n_searches)
     if rows:
         sizes = [r[1].size for r in rows]
-        cand = np.ascontiguousarray(np.concatenate([r[0] for r in rows]), dtype=np.int64)
+        cand = np.ascontiguousarray(np.concatenate([r[0] for r in rows]).T, dtype=np.int64)
         xz_live = np.concatenate([r[1] for r in rows])
-        weights = np.concatenate([r[2] for r in rows])
+        tiled = np.tile(np.concatenate([r[2] for r in rows]), (n_units, 1))  # weight per key
         row_search = np.repeat(live_searches, sizes)
         groups = np.repeat(np.arange(len(rows)), sizes)
         group_search = np.asarray(live_searches, dtype=np.int64)  # search of each group
     else:
-        cand = np.zeros((0, n_units), dtype=np.int64)
+        cand = np.zeros((n_units, 0), dtype=np.int64)
         groups = np.zeros(0, dtype=np.int64)
     for step in range(1, n_units + 1):
         k = n_units - step + 1
@@ -380,11 +371,9 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
         else:
             n_rows = groups.size
             width = 2 * group_search.size  # child groups (group, bit)
-            keys = (xz_live * (k * width) + groups * 2)[:, None] + cand[:, :k]
-            keys += np.arange(0, k * width, width, dtype=np.int64)
-            counts = np.bincount(
-                keys.ravel(), weights=np.repeat(weights, k), minlength=q * k * width
-            )
+            keys = cand + (xz_live * (k * width) + groups * 2)[None, :]
+            keys += np.arange(0, k * width, width, dtype=np.int64)[:, None]
+            counts = np.bincount(keys.ravel(), weights=tiled[:k].ravel(), minlength=q * k * width)
             counts = counts.astype(np.intp).reshape(mx, mz, k, width)
             cx = _sum_axis(counts, 1)  # (mx, k, width)
             cz = _sum_axis(counts, 0)  # (mz, k, width)
@@ -401,25 +390,23 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
             best = np.where(tied, units[:, :k].T, n_units).argmin(axis=0)  # ties: lowest unit
             value = sums[best, all_s] / n
             # move each search's chosen unit to its Y_0: split groups, keep the live ones
-            row_best = best[row_search]
-            row_index = np.arange(n_rows)
-            split = groups * 2 + cand[row_index, row_best]
+            flat = best[row_search] * n_rows + np.arange(n_rows)  # (chosen candidate, row)
+            split = groups * 2 + cand.reshape(-1)[flat]
             child = np.arange(width)
             child_best = best[child_search]
-            live = _two_or_more_axis0(cx[:, child_best, child]) & _two_or_more_axis0(
-                cz[:, child_best, child]
-            )
+            live = _two_or_more_axis0(cx[:, child_best, child]) & _two_or_more_axis0(cz[:, child_best, child])
             keep = live[split]
             kept = keep.nonzero()[0]
-            cand[row_index, row_best] = cand[:, k - 1]
+            cand.reshape(-1)[flat] = cand[k - 1]  # cand is C-contiguous: reshape is a view
+            cand = cand[: k - 1]
             if kept.size < (1.0 if k > _PRUNE_ALWAYS_ABOVE else _PRUNE_FRACTION) * n_rows:
                 # drop the rows of dead groups (pure in X_in or X_out)
                 groups = (np.add.accumulate(live) - 1)[split[kept]]
                 group_search = child_search[live]
                 xz_live = xz_live[kept]
                 row_search = row_search[kept]
-                weights = weights[kept]
-                cand = cand[kept, : k - 1]
+                cand = cand.take(kept, axis=1)
+                tiled = tiled[: k - 1].take(kept, axis=1)
             else:
                 # few dead rows: cheaper to keep them (they add 0) than to copy
                 present = cg[child_best, child] > 0
@@ -429,10 +416,7 @@ def _greedy_batch(searches: Sequence[_Search], clog: np.ndarray) -> list[_Path]:
         units[all_s, best] = units[:, k - 1]
         curve[:, step] = value - cmi_full
     curve[:, n_units] = 0.0  # Y_0 == Y: zero by definition
-    return [
-        _Path(float(fulls[i]), order[i], curve[i], y_list[i][0], y_list[i][1])
-        for i in range(n_searches)
-    ]
+    return [_Path(float(fulls[i]), order[i], curve[i], y_list[i][0], y_list[i][1]) for i in range(n_searches)]
 
 
 def _shuffle_null(
@@ -446,23 +430,35 @@ def _shuffle_null(
     rng: np.random.Generator,
     clog: np.ndarray,
 ) -> np.ndarray:
-    """``full`` relay of ``n_shuffles`` permutations of ``x`` (batched bincounts)."""
+    """``full`` relay of ``n_shuffles`` permutations of ``x`` (batched bincounts).
+
+    ``full = I(X; Z) − I(X; Z | Y)``. Only groups of ``Y`` in which ``Z`` varies
+    can add to ``I(X; Z | Y)``, whatever the permutation, so the second term is
+    counted over their samples only.
+    """
     n = x.size
     q = mx * mz
+    z_counts = np.bincount(y_codes * mz + z, minlength=m_y * mz).reshape(m_y, mz)
+    live = _two_or_more(z_counts)
+    sel = live[y_codes].nonzero()[0]
+    m_live = int(live.sum())
+    y_live = (np.cumsum(live) - 1)[y_codes[sel]] * q + z[sel]
     null = np.empty(n_shuffles, dtype=np.float64)
-    block = m_y * q
+    block = max(m_live, 1) * q
     chunk = max(1, min(n_shuffles, 4_000_000 // max(block, n)))
     for start in range(0, n_shuffles, chunk):
         size = min(chunk, n_shuffles - start)
         perms = rng.permuted(np.broadcast_to(np.arange(n), (size, n)), axis=1)
-        xz = x[perms] * mz + z[None, :]  # (size, n)
-        offsets = (np.arange(size, dtype=np.int64) * block)[:, None]
+        xp = x[perms] * mz  # (size, n)
         counts = np.bincount(
-            (y_codes[None, :] * q + xz + offsets).ravel(), minlength=size * block
-        ).reshape(size, m_y, mx, mz)
-        cmi_y = _cmi_sums(counts, clog)
-        mi = _cmi_sums(counts.sum(axis=1, keepdims=True), clog)
-        null[start : start + size] = (mi - cmi_y) / n
+            (xp + z + (np.arange(size, dtype=np.int64) * q)[:, None]).ravel(), minlength=size * q
+        ).reshape(size, 1, mx, mz)
+        mi = _cmi_sums(counts, clog)
+        if m_live:
+            keys = xp[:, sel] + y_live + (np.arange(size, dtype=np.int64) * block)[:, None]
+            counts = np.bincount(keys.ravel(), minlength=size * block).reshape(size, m_live, mx, mz)
+            mi = mi - _cmi_sums(counts, clog)
+        null[start : start + size] = mi / n
     return null
 
 
@@ -592,16 +588,7 @@ def _reference_relay_information(
     y = bits
     y0 = bits[:, rest]
     h = _reference_entropy
-    return (
-        -h(y0)
-        + h(xi, y0)
-        + h(y)
-        + h(y0, xo)
-        - h(xi, y)
-        - h(xi, y0, xo)
-        - h(y, xo)
-        + h(xi, y, xo)
-    )
+    return -h(y0) + h(xi, y0) + h(y) + h(y0, xo) - h(xi, y) - h(xi, y0, xo) - h(y, xo) + h(xi, y, xo)
 
 
 def _reference_greedy_relay(x_in: np.ndarray, x_out: np.ndarray, bits: np.ndarray) -> RelayResult:
@@ -614,8 +601,7 @@ def _reference_greedy_relay(x_in: np.ndarray, x_out: np.ndarray, bits: np.ndarra
     order: list[int] = []
     while relay:
         values = [
-            _reference_relay_information(x_in, x_out, bits, [b for b in relay if b != a])
-            for a in relay
+            _reference_relay_information(x_in, x_out, bits, [b for b in relay if b != a]) for a in relay
         ]
         top = max(values)
         pick = next(i for i, v in enumerate(values) if v >= top - TIE_TOLERANCE)
@@ -883,6 +869,8 @@ def relay_over_time(
         raise ValueError(f"state must be one of {', '.join(STATES)}, got {state!r}")
     if method not in BINARIZATION_METHODS:
         raise ValueError(f"method must be one of {', '.join(BINARIZATION_METHODS)}, got {method!r}")
+    if int(n_shuffles) != n_shuffles or n_shuffles < 0:
+        raise ValueError(f"n_shuffles must be a non-negative integer, got {n_shuffles!r}")
     inputs = _as_inputs(activations)
     values = inputs.hidden if state == "hidden" else inputs.cell
     if values is None:
@@ -910,8 +898,7 @@ def relay_over_time(
     for start in range(0, len(pairs), batch):
         chunk = pairs[start : start + batch]
         searches = [
-            _Search(*labels[c][0], *labels[c][1], np.ascontiguousarray(bits_all[:, t, :]))
-            for t, c in chunk
+            _Search(*labels[c][0], *labels[c][1], np.ascontiguousarray(bits_all[:, t, :])) for t, c in chunk
         ]
         for (t, c), search, path in zip(chunk, searches, _greedy_batch(searches, clog)):
             r = _result_from_path(path.full, path.order, path.curve, n)
@@ -923,8 +910,15 @@ def relay_over_time(
             if n_shuffles:
                 rng = derive_rng("relay-null", seed, state, t, c)
                 null = _shuffle_null(
-                    search.x, search.mx, search.z, search.mz, path.y_codes, path.m_y,
-                    int(n_shuffles), rng, clog,
+                    search.x,
+                    search.mx,
+                    search.z,
+                    search.mz,
+                    path.y_codes,
+                    path.m_y,
+                    int(n_shuffles),
+                    rng,
+                    clog,
                 )
                 null_mean[t, c] = null.mean()  # type: ignore[index]
                 p_value[t, c] = _p_value(null, r.full)  # type: ignore[index]
@@ -953,8 +947,7 @@ def relay_all_states(
     inputs = _as_inputs(activations)
     states = ["hidden"] + (["cell"] if inputs.cell is not None else [])
     return {
-        s: relay_over_time(inputs, state=s, method=method, n_shuffles=n_shuffles, seed=seed)
-        for s in states
+        s: relay_over_time(inputs, state=s, method=method, n_shuffles=n_shuffles, seed=seed) for s in states
     }
 
 

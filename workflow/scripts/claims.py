@@ -10,7 +10,11 @@ from inforelay.provenance import package_versions
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}  # noqa: F821
 claims = evaluate_claims(tables, training_delays=snakemake.params.training_delays)  # noqa: F821
-context = {"experiment": snakemake.params.experiment, "versions": package_versions()}  # noqa: F821
+context = {
+    "experiment": snakemake.params.experiment,  # noqa: F821
+    "n_networks": int(tables["generalization"].groupby(["task", "model", "delay_regime", "replicate"]).ngroups),
+    "versions": package_versions(),
+}
 with atomic_path(snakemake.output.csv) as tmp:  # noqa: F821
     claims.to_csv(tmp, index=False)
 with atomic_path(snakemake.output.md) as tmp:  # noqa: F821

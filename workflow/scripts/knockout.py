@@ -4,7 +4,7 @@ from inforelay.aggregate import with_keys
 from inforelay.experiment import network_keys_from_wildcards
 from inforelay.io import atomic_path
 from inforelay.jobs import setup_job
-from inforelay.knockout import knockout_experiment
+from inforelay.knockout import knockout_experiment, removal_rank
 from inforelay.relay import read_relay
 from inforelay.seeding import derive_seed
 from inforelay.tasks import load_task_data
@@ -19,7 +19,7 @@ t_k = relay.analysis_step
 table = knockout_experiment(
     network,
     load_task_data(snakemake.input.data),  # noqa: F821
-    relay.node_relay[t_k],
+    removal_rank(relay.order[t_k]),
     knockout_step=t_k,
     mode=settings["mode"],
     n_random=settings["n_random"],
