@@ -266,3 +266,20 @@ def test_determinism():
     a, b = flow.analyze_flow(neurons, params), flow.analyze_flow(neurons, params)
     np.testing.assert_array_equal(a.mi, b.mi)
     np.testing.assert_array_equal(a.p_value, b.p_value)
+
+
+def test_select_networks():
+    keys = [{"task": t, "model": m, "delay": d, "rep": f"{r:02d}"}
+            for t in ("memory", "block") for m in ("rnn", "lstm") for d in ("3", "random") for r in range(3)]
+    experiment = {"tasks": ["memory", "block"], "models": ["rnn", "lstm"], "delays": ["3", "random"],
+                  "replicates": 3}
+    everything = {"tasks": None, "models": None, "delays": None, "replicates": None}
+    assert len(flow.select_networks(keys, experiment, everything)) == 24
+    chosen = flow.select_networks(keys, experiment, {**everything, "models": ["lstm"], "delays": [3],
+                                                     "replicates": 2})
+    assert len(chosen) == 4 and {k["model"] for k in chosen} == {"lstm"}
+    assert {k["rep"] for k in chosen} == {"00", "01"} and {k["delay"] for k in chosen} == {"3"}
+    with pytest.raises(ValueError, match="flow.networks.models"):
+        flow.select_networks(keys, experiment, {**everything, "models": ["gru"]})
+    with pytest.raises(ValueError, match="flow.networks.replicates"):
+        flow.select_networks(keys, experiment, {**everything, "replicates": 4})

@@ -222,7 +222,7 @@ def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
     workdir, _ = tiny_run
     target = "results/activations/memory/lstm/delay-2/rep-00.h5"
     fresh = copy_workflow(tmp_path)
-    result = snakemake(fresh, "--cores", "2", "--configfile", "tiny.yaml", target)
+    result = snakemake(fresh, target, "--cores", "2", "--configfile", "tiny.yaml")
     assert result.returncode == 0, result.stderr[-4000:]
     with h5py.File(workdir / target) as a, h5py.File(fresh / target) as b:
         np.testing.assert_array_equal(a["hidden"][()], b["hidden"][()])

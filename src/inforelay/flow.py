@@ -114,7 +114,7 @@ __all__ = [
     "evaluate_flow_claims",
     "write_flow",
     "read_flow",
-    "concat_tables",
+    "select_networks",
 ]
 
 ESTIMATORS = ("ksg", "binned")
@@ -631,6 +631,11 @@ def delayed_mutual_information(values: np.ndarray, params: FlowParams) -> Delaye
     rng = derive_rng("flow", "delayed-mi", params.seed)
     views, groups = lagged_samples(values, params.max_lag, first_step=params.first_step,
                                    max_samples=params.max_samples, pooling=params.pooling, rng=rng)
+    return _delayed_from_views(views, groups, params, rng)
+
+
+def _delayed_from_views(views: np.ndarray, groups: np.ndarray, params: FlowParams,
+                        rng: np.random.Generator) -> DelayedMI:
     slices = _group_slices(groups)
     estimate = _delayed_binned if params.estimator == "binned" else _delayed_ksg
     draws = estimate(views, slices, params, rng)
@@ -639,7 +644,7 @@ def delayed_mutual_information(values: np.ndarray, params: FlowParams) -> Delaye
     if params.n_shuffles:
         exceed = (draws[1:] >= mi[None] - 1e-12).sum(axis=0)
         p_value = (1.0 + exceed) / (1.0 + params.n_shuffles)
-    diagonal = np.arange(values.shape[2])
+    diagonal = np.arange(views.shape[2])
     mi[:, diagonal, diagonal] = np.nan
     if p_value is not None:
         p_value[:, diagonal, diagonal] = np.nan
@@ -773,17 +778,19 @@ class FlowResult:
 def analyze_flow(neurons: Neurons, params: FlowParams | None = None) -> FlowResult:
     """Delayed MI, entropies, flow graph and progression of every neuron of one network."""
     params = params or FlowParams()
-    delayed = delayed_mutual_information(neurons.values, params)
-    rng = derive_rng("flow", "entropy", params.seed)
+    rng = derive_rng("flow", "delayed-mi", params.seed)  # as delayed_mutual_information
     views, groups = lagged_samples(neurons.values, params.max_lag, first_step=params.first_step,
                                    max_samples=params.max_samples, pooling=params.pooling, rng=rng)
+    delayed = _delayed_from_views(views, groups, params, rng)
+    # entropies of the same samples (source times)
+    jitter = derive_rng("flow", "entropy", params.seed)
     entropy = np.zeros(neurons.n_neurons)
     diff_entropy = np.zeros(neurons.n_neurons)
     for sl in _group_slices(groups):
         weight = (sl.stop - sl.start) / groups.size
         samples = views[0, sl]
         entropy += weight * binned_entropy(equal_width_codes(samples, params.bins), params.bins)
-        diff_entropy += weight * kl_entropy(samples, params.k, rng=rng)
+        diff_entropy += weight * kl_entropy(samples, params.k, rng=jitter)
     edge, best_lag = flow_edges(delayed.mi, delayed.p_value, params.alpha)
     net = edge - edge.T
     potential, gradient_fraction = hodge_potential(net)
@@ -1163,8 +1170,8 @@ def evaluate_flow_claims(networks: pd.DataFrame, neurons: pd.DataFrame,
             branch, "median over networks of Spearman rho(I(h;X), I(h;Y))",
             "two-sided Wilcoxon signed-rank of the per-network rho against 0", median, p, n,
             not positive,
-            "positive: units that know more about X also know more about Y (no compression trade-off)"
-            if median > 0 else "negative or no correlation"))
+            f"{int(np.sum(rho > 0))} of {n} networks have rho > 0 (rho > 0: units that know more "
+            "about X also know more about Y, no compression trade-off)"))
         relay = nets["relay_rho"].to_numpy(dtype=float) if "relay_rho" in nets else np.array([])
         if np.isfinite(relay).any():
             p = _wilcoxon(relay, "greater")
@@ -1204,6 +1211,45 @@ def evaluate_flow_claims(networks: pd.DataFrame, neurons: pd.DataFrame,
             f"median first diffusion epoch {np.median(boundary[two_phases]) if two_phases.any() else float('nan')}"))
     return pd.DataFrame(rows, columns=["claim", "branch", "statistic", "test", "value", "p_value",
                                        "n_networks", "verdict", "note"])
+
+
+def select_networks(
+    keys: Sequence[Mapping[str, str]], experiment: Mapping[str, Any], selection: Mapping[str, Any]
+) -> list[dict[str, str]]:
+    """The networks of the experiment that the flow analysis covers.
+
+    Parameters
+    ----------
+    keys
+        Wildcards (``task, model, delay, rep``) of every network of the experiment.
+    experiment
+        The ``experiment`` config section (``tasks, models, delays, replicates``).
+    selection
+        The ``flow.networks`` section: ``tasks``, ``models``, ``delays`` (lists, or ``None`` for
+        all of the experiment's) and ``replicates`` (the first ones; ``None``: all).
+
+    Raises
+    ------
+    ValueError
+        Naming the ``flow.networks`` key when it asks for networks the experiment does not have.
+    """
+    chosen = {}
+    for key, field_name in (("tasks", "task"), ("models", "model"), ("delays", "delay")):
+        allowed = [str(value) for value in experiment[key]]
+        wanted = allowed if selection.get(key) is None else [str(v) for v in selection[key]]
+        extra = sorted(set(wanted) - set(allowed))
+        if extra:
+            raise ValueError(f"config key 'flow.networks.{key}': {extra} not in experiment.{key}")
+        chosen[field_name] = set(wanted)
+    replicates = selection.get("replicates")
+    replicates = int(experiment["replicates"]) if replicates is None else int(replicates)
+    if replicates > int(experiment["replicates"]):
+        raise ValueError(
+            f"config key 'flow.networks.replicates': {replicates} exceeds experiment.replicates"
+        )
+    return [dict(key) for key in keys
+            if all(key[name] in allowed for name, allowed in chosen.items())
+            and int(key["rep"]) < replicates]
 
 
 # ---------------------------------------------------------------------------
@@ -1283,14 +1329,3 @@ def read_flow(path: str | os.PathLike[str]) -> FlowResult:
             )
     except OSError as exc:
         raise ValueError(f"{path}: cannot read flow file ({exc})") from exc
-
-
-def concat_tables(tables: Sequence[pd.DataFrame], keys: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """Stack tables, each prefixed with the columns of its key (e.g. series, model, rep)."""
-    frames = []
-    for table, key in zip(tables, keys, strict=True):
-        frame = table.copy()
-        for i, (name, value) in enumerate(key.items()):
-            frame.insert(i, name, value)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)

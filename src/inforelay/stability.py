@@ -26,6 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .info import binarize
+
 __all__ = [
     "CARRIER_METHODS",
     "kmeans_split_1d",
@@ -91,31 +93,11 @@ def kmeans_split_1d(values: np.ndarray) -> np.ndarray:
     shape = x.shape
     m = shape[-1]
     rows = x.reshape(-1, m)
-    out = np.zeros(rows.shape, dtype=bool)
     if m == 0:
-        return out.reshape(shape)
-    order = np.argsort(rows, axis=1, kind="stable")
-    s = np.take_along_axis(rows, order, axis=1)
-    distinct = (s[:, -1] - s[:, 0]) > 0
-    if m >= 2:
-        # split after position j (lower = s[:, :j+1]); only between different values
-        csum = np.cumsum(s, axis=1)
-        csq = np.cumsum(s * s, axis=1)
-        total, total_sq = csum[:, -1:], csq[:, -1:]
-        n_low = np.arange(1, m, dtype=np.float64)
-        n_high = m - n_low
-        low_sum, low_sq = csum[:, :-1], csq[:, :-1]
-        high_sum, high_sq = total - low_sum, total_sq - low_sq
-        sse = (low_sq - low_sum**2 / n_low) + (high_sq - high_sum**2 / n_high)
-        valid = s[:, 1:] > s[:, :-1]
-        sse = np.where(valid, sse, np.inf)
-        j = np.argmin(sse, axis=1)  # first minimum: the lowest threshold
-        ranks = np.arange(m)[None, :]
-        upper_sorted = ranks > j[:, None]
-        upper = np.zeros_like(upper_sorted)
-        np.put_along_axis(upper, order, upper_sorted, axis=1)
-        out[distinct] = upper[distinct]
-    single = ~distinct
+        return np.zeros(shape, dtype=bool)
+    # the exact 1-D 2-means of inforelay.info clusters columns; rows here are the samples
+    out = binarize(rows.T, method="kmeans").T.astype(bool)
+    single = rows.max(axis=1) == rows.min(axis=1)
     out[single] = (rows[single, :1] > ZERO_TOLERANCE).repeat(m, axis=1)
     return out.reshape(shape)
 
