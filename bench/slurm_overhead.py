@@ -138,7 +138,8 @@ def run_mode(
 def table(results: list[Result], networks: int) -> str:
     local = next((r.wall_s for r in results if r.mode == "local"), None)
     lines = [
-        "| mode | wall s | sbatch calls | SLURM jobs/tasks | s per network | overhead s per network |",
+        "| mode | wall s | sbatch calls | SLURM jobs/tasks | s per network "
+        "| overhead s per network |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:

@@ -283,3 +283,26 @@ def test_select_networks():
         flow.select_networks(keys, experiment, {**everything, "models": ["gru"]})
     with pytest.raises(ValueError, match="flow.networks.replicates"):
         flow.select_networks(keys, experiment, {**everything, "replicates": 4})
+
+
+def test_figures_draw(tmp_path, chain_results):
+    from inforelay.figures import flow as figures
+    from inforelay.figures import save
+
+    result = chain_results["binned"]
+    table = flow.neuron_table(result, relay_per_unit=np.array([1.0, 2.0]))
+    neurons = pd.concat([table.assign(branch=b, network=f"{b}/n", model="rnn") for b in ("forecast", "networks")])
+    epochs = np.arange(6)
+    training = pd.DataFrame({"series": "synthetic", "model": "rnn", "rep": 0, "epoch": epochs,
+                             "I_XT": epochs * 0.5, "I_TY": epochs * 0.2,
+                             "grad_mean_all": 1.0 / (1 + epochs), "grad_std_all": 0.3,
+                             "snr_all": 3.0 / (1 + epochs)})
+    phases = pd.DataFrame({"series": ["synthetic"], "model": ["rnn"], "rep": [0], "phase_threshold": [3]})
+    figs = [figures.plot_flow_graph([("chain", result), ("again", result)]),
+            figures.plot_progression_histograms(neurons),
+            figures.plot_information_plane(training),
+            figures.plot_gradient_phases(training, phases),
+            figures.plot_relay_progression(neurons)]
+    assert [len(f.axes) for f in figs[:2]] == [2, 2]
+    written = save(figs[0], tmp_path / "graph")
+    assert all(path.stat().st_size > 0 for path in written)

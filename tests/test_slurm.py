@@ -5,13 +5,18 @@ slurmd; one node with a fake GPU) and stops it with ``tests/slurm/teardown-local
 it started it. With ``INFORELAY_SLURM_TESTS=1`` (set by ``.ci/run``) a failing setup FAILS the
 tests; without it they are skipped only when this machine has no SLURM (``sinfo``) at all.
 
-The workflow is copied to a temporary directory and run with ``--profile profiles/slurm-local``
-on ``tests/data/tiny.yaml``, restricted to a few networks so that the file stays at ~2-3 min:
+The profiles themselves are checked without SLURM (dry runs): every rule they name exists, and
+profiles/slurm-local keeps the job layout of profiles/slurm.
 
-- every per-network rule runs as SLURM jobs to complete, valid outputs, and the training jobs,
-  asked for a GPU the way ``profiles/slurm-gpu`` asks (``train:gpu=1``), got the gres;
-- a submitted job cancelled with ``scancel`` is resubmitted by ``--retries`` and the run ends
-  with complete, valid outputs and nothing left to do.
+The SLURM tests copy the workflow to a temporary directory and run ``tests/data/tiny.yaml``,
+restricted to three networks so that they take ~2-4 min together:
+
+- ``profiles/slurm-gpu`` (fitted to the test node: squeue status, 6 s polling): every
+  per-network rule runs in SLURM jobs to complete, valid outputs, and every training job asked
+  SLURM for a GPU and got the node's (fake) gres, the other jobs did not;
+- ``profiles/slurm-local`` (the production job layout of ``profiles/slurm``): the group job of a
+  network, cancelled with ``scancel`` while pending or running, is resubmitted by ``--retries``
+  and the run ends with complete, valid outputs and nothing left to do.
 """
 
 from __future__ import annotations
@@ -26,8 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-pytestmark = pytest.mark.slurm
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = ROOT / "tests" / "slurm" / "setup-local-slurm.sh"
@@ -83,10 +87,8 @@ def slurm_cluster():
 # ----------------------------------------------------------------------------------- workflow --
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory, slurm_cluster) -> Path:
-    """A fresh copy of the workflow (no results), shared by this file's tests."""
-    dest = tmp_path_factory.mktemp("slurm-workflow")
+def copy_workflow(dest: Path) -> Path:
+    """Copy the workflow (no results) into `dest`, as a fresh clone would have it."""
     for name in WORKFLOW_FILES:
         src = ROOT / name
         if src.is_dir():
@@ -97,11 +99,33 @@ def workdir(tmp_path_factory, slurm_cluster) -> Path:
     return dest
 
 
-def snakemake_cmd(*args: str) -> list[str]:
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory, slurm_cluster) -> Path:
+    """A fresh copy of the workflow, shared by the SLURM tests of this file."""
+    return copy_workflow(tmp_path_factory.mktemp("slurm-workflow"))
+
+
+def node_cpus() -> int:
+    out = subprocess.run(["sinfo", "-h", "-o", "%c"], capture_output=True, text=True, check=True)
+    return int(out.stdout.split()[0].rstrip("+"))
+
+
+def snakemake_cmd(profile: str, *args: str) -> list[str]:
+    """`snakemake --profile profiles/<profile>` on the tiny config, fitted to the local node."""
+    fit = ["--cores", str(min(2, node_cpus()))]  # CPUs of one group job <= CPUs of the node
+    if profile != "slurm-local":
+        # a production profile on the test cluster: no accounting DB, short jobs
+        fit += [
+            "--slurm-status-command", "squeue",
+            "--slurm-init-seconds-before-status-checks", "6",
+            "--seconds-between-status-checks", "6",
+            "--latency-wait", "5",
+        ]  # fmt: skip
     return [
         sys.executable, "-m", "snakemake",
-        "--profile", "profiles/slurm-local",
+        "--profile", f"profiles/{profile}",
         "--configfile", "tiny.yaml",
+        *fit,
         *args,
     ]  # fmt: skip
 
@@ -126,10 +150,11 @@ def run_id(log: str) -> str:
 
 
 def slurm_jobs(run: str) -> list[dict[str, str]]:
-    """Every SLURM job of one Snakemake run that slurmctld still lists (MinJobAge = 600 s)."""
+    """Every SLURM job of one Snakemake run that slurmctld still lists (MinJobAge = 600 s); array
+    tasks as ``<array id>_<task>``, the id the executor tracks."""
     out = subprocess.run(
         ["squeue", "-h", "--states=all", "--name", run,
-         "-O", "JobID:|,Comment:|,tres-per-job:|,State"],
+         "-O", "JobArrayID:|,Comment:|,tres-per-job:|,State"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     jobs = []
@@ -160,21 +185,87 @@ def assert_network_outputs_valid(workdir: Path, network: dict[str, str]) -> None
 
 def assert_nothing_left_to_do(workdir: Path, targets: list[str]) -> None:
     dry = subprocess.run(
-        snakemake_cmd("-n", *targets), cwd=workdir, capture_output=True, text=True,
+        snakemake_cmd("slurm-local", "-n", *targets), cwd=workdir, capture_output=True, text=True,
         env=run_env(), timeout=300,
     )  # fmt: skip
     assert dry.returncode == 0, dry.stderr
     assert "Nothing to be done" in dry.stdout + dry.stderr, dry.stdout + dry.stderr
 
 
+# ---------------------------------------------------------------- profiles, without SLURM --
+
+PROFILES = ("slurm", "slurm-gpu", "slurm-local")
+
+
+def load_profile(name: str) -> dict:
+    return yaml.safe_load((ROOT / "profiles" / name / "config.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def plain_workdir(tmp_path_factory) -> Path:
+    """A copy of the workflow for dry runs (no SLURM needed)."""
+    return copy_workflow(tmp_path_factory.mktemp("profiles"))
+
+
+@pytest.fixture(scope="module")
+def workflow_rules(plain_workdir) -> set[str]:
+    listed = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--list-rules", "--configfile", "tiny.yaml"],
+        cwd=plain_workdir, capture_output=True, text=True, env=run_env(), timeout=300,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    return {line.strip() for line in listed.stdout.splitlines() if line.strip()}
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_plans_the_tiny_workflow_in_group_jobs(profile, plain_workdir):
+    # every resource expression evaluates and the per-network rules form group jobs
+    dry = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--profile", f"profiles/{profile}",
+         "--configfile", "tiny.yaml"],
+        cwd=plain_workdir, capture_output=True, text=True, env=run_env(), timeout=300,
+    )  # fmt: skip
+    out = dry.stdout + dry.stderr
+    assert dry.returncode == 0, out[-4000:]
+    assert "Group job network" in out and "Group job tasks" in out, out[-4000:]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_profile_names_only_rules_of_the_workflow(profile, workflow_rules):
+    # Snakemake silently ignores unknown rule names in groups/set-resources: a renamed rule
+    # would quietly lose its resources or its grouping
+    config = load_profile(profile)
+    named = set(config.get("set-resources", {})) | set(config.get("groups", {}))
+    named |= {r.strip() for r in str(config.get("slurm-array-jobs", "")).split(",") if r.strip()}
+    assert named, profile
+    assert named <= workflow_rules, f"profiles/{profile}: unknown rules {named - workflow_rules}"
+    assert config["executor"] == "slurm"
+    assert config["retries"] >= 1 and config["rerun-incomplete"] is True
+    for resources in [config["default-resources"], *config.get("set-resources", {}).values()]:
+        for key in ("runtime", "mem_mb"):
+            if key in resources:
+                assert "attempt" in str(resources[key]), f"profiles/{profile}: {key} fixed"
+
+
+def test_gpu_profile_trains_on_gpus_outside_the_cpu_groups():
+    cpu, gpu, local = (load_profile(name) for name in ("slurm", "slurm-gpu", "slurm-local"))
+    assert gpu["set-resources"]["train"]["gpu"] == 1
+    assert "train" not in gpu["groups"]
+    assert "gpu" not in cpu["set-resources"]["train"]  # CPU: the rule decides from the config
+    # the test profile keeps the production job layout
+    assert local["groups"] == cpu["groups"]
+    assert local["group-components"] == cpu["group-components"]
+
+
 # -------------------------------------------------------------------------------------- tests --
 
 
-def test_per_network_rules_run_as_slurm_jobs_and_training_gets_the_gpu(workdir):
+@pytest.mark.slurm
+def test_gpu_profile_runs_every_per_network_rule_and_training_gets_the_gpu(workdir):
     targets = [t for network in GPU_NETWORKS for t in network_targets(network)]
-    # the slurm-gpu route: training asks SLURM for one GPU (here the node's fake gres gpu:1)
+    # profiles/slurm-gpu: training asks SLURM for one GPU (here the node's fake gres gpu:1)
     result = subprocess.run(
-        snakemake_cmd("--set-resources", "train:gpu=1", *targets),
+        snakemake_cmd("slurm-gpu", *targets),
         cwd=workdir, capture_output=True, text=True, env=run_env(), timeout=RUN_TIMEOUT_S,
     )  # fmt: skip
     log = result.stdout + result.stderr
@@ -196,16 +287,18 @@ def test_per_network_rules_run_as_slurm_jobs_and_training_gets_the_gpu(workdir):
     assert_nothing_left_to_do(workdir, targets)
 
 
+@pytest.mark.slurm
 def test_cancelled_job_is_retried_to_complete_outputs(workdir):
     targets = network_targets(KILL_NETWORK)
     log_path = workdir / "kill-run.log"
     with open(log_path, "w") as log_file:
         proc = subprocess.Popen(
-            snakemake_cmd("--retries", "2", *targets),
+            snakemake_cmd("slurm-local", "--retries", "2", *targets),
             cwd=workdir, stdout=log_file, stderr=subprocess.STDOUT, text=True, env=run_env(),
         )  # fmt: skip
         try:
-            cancelled = _cancel_first_job(proc, log_path, rule="train")
+            # slurm-local runs a network's whole chain (train ... latent) as one group job
+            cancelled = _cancel_first_job(proc, log_path, comment_prefix="rule_network")
             proc.wait(timeout=RUN_TIMEOUT_S)
         finally:
             if proc.poll() is None:
@@ -217,23 +310,25 @@ def test_cancelled_job_is_retried_to_complete_outputs(workdir):
     jobs = slurm_jobs(run_id(log))
     by_id = {job["id"]: job for job in jobs}
     assert by_id[cancelled["id"]]["state"] == "CANCELLED", jobs
-    # the same rule/group was submitted again and completed
-    again = [
-        job for job in jobs
-        if job["comment"] == cancelled["comment"] and job["id"] != cancelled["id"]
-    ]  # fmt: skip
-    assert again and all(job["state"] == "COMPLETED" for job in again), jobs
+    # Snakemake saw the cancelled job fail (its error names that job's SLURM log) and restarted it
+    assert f"/{cancelled['id']}.log" in log and "Trying to restart job" in log, log[-6000:]
+    # ... and resubmitted what was left of it, which completed
+    first = int(cancelled["id"].split("_")[0])
+    later = [job for job in jobs if int(job["id"].split("_")[0]) > first]
+    assert later and all(job["state"] == "COMPLETED" for job in later), jobs
     assert_network_outputs_valid(workdir, KILL_NETWORK)
     assert_nothing_left_to_do(workdir, targets)
 
 
-def _cancel_first_job(proc: subprocess.Popen, log_path: Path, rule: str) -> dict[str, str]:
-    """Wait for the run's first SLURM job whose comment names `rule`; scancel it while it is
-    pending or running. Returns that job."""
+def _cancel_first_job(
+    proc: subprocess.Popen, log_path: Path, comment_prefix: str
+) -> dict[str, str]:
+    """Wait for the run's first SLURM job whose comment (``rule_<rule or group>...``) starts with
+    `comment_prefix`; scancel it while it is pending or running. Returns that job."""
     deadline = time.monotonic() + 300
     run = None
     while time.monotonic() < deadline:
-        assert proc.poll() is None, f"snakemake ended before a job could be cancelled:\n" + (
+        assert proc.poll() is None, "snakemake ended before a job could be cancelled:\n" + (
             log_path.read_text()[-4000:]
         )
         if run is None:
@@ -242,10 +337,11 @@ def _cancel_first_job(proc: subprocess.Popen, log_path: Path, rule: str) -> dict
         if run is not None:
             live = [
                 job for job in slurm_jobs(run)
-                if rule in job["comment"] and job["state"] in ("PENDING", "RUNNING")
+                if job["comment"].startswith(comment_prefix)
+                and job["state"] in ("PENDING", "RUNNING")
             ]  # fmt: skip
             if live:
                 subprocess.run(["scancel", live[0]["id"]], check=True)
                 return live[0]
         time.sleep(0.2)
-    pytest.fail(f"no pending/running SLURM job of rule {rule} within 300 s")
+    pytest.fail(f"no pending/running SLURM job '{comment_prefix}...' within 300 s")

@@ -3,7 +3,7 @@
 The student project *Analyzing Information in RNNs* (``seeds/002``) asks five questions of
 recurrent networks and answers them with *time-delayed mutual information* between every pair of
 neurons. This module computes those measures for any recording ``(n sequences, T steps, K
-neurons)`` with NumPy, SciPy and scikit-learn only (no torch), so its jobs start fast.
+neurons)`` with NumPy, SciPy, pandas and h5py only (no torch), so its jobs start fast.
 
 Definitions (all information in bits)
 -------------------------------------
@@ -11,9 +11,11 @@ Neurons
     Inputs, hidden units (optionally LSTM cell states) and outputs of one network, each a
     scalar time series per sequence.
 Samples
-    Source times ``t ∈ S = {t0, …, T − 1 − max_lag}`` of every sequence, pooled over sequences
-    and times (optionally a seeded random subset of ``max_samples`` of them). Every lag uses the
-    *same* source samples, so all lags have the same sample size and the same estimator bias.
+    Source times ``t ∈ S = {t0, …, T − 1 − max_lag}`` of every sequence (optionally a seeded
+    random subset). ``pooling="pooled"``: one estimate from all (sequence, time) samples;
+    ``"per_step"``: one estimate per source time across sequences, averaged over times
+    (``I(a_t; b_{t+ℓ} | t)``, for tasks whose statistics change with the step). Every lag uses
+    the *same* source samples, so all lags have the same sample size and estimator bias.
 Delayed mutual information
     ``MI[ℓ, a, b] = I(a_t ; b_{t+ℓ})`` for ``ℓ = 0..max_lag``. ``MI[0]`` is the instantaneous MI.
     The diagonal ``a = b`` is not computed (``nan``).
@@ -22,8 +24,8 @@ Flow
     later beyond what it says about ``b`` now (the project's subtraction of the instantaneous MI
     removes shared, confounded information).
 Significance
-    Permutation test of ``MI[ℓ, a, b]``: the samples of ``b`` are permuted relative to ``a``,
-    ``n_shuffles`` times; ``p = (1 + #{null ≥ observed}) / (1 + n_shuffles)``.
+    Permutation test of ``MI[ℓ, a, b]``: the samples of ``b`` are permuted relative to ``a``
+    (within each step when per step), ``n_shuffles`` times; ``p = (1 + #{null ≥ observed}) / (1 + n_shuffles)``.
 Flow graph
     Edge ``a → b`` with weight ``E[a, b] = max(0, max_ℓ F_ℓ[a, b])`` over the lags whose delayed
     MI is significant (``p ≤ alpha``; every lag when no shuffles are run); ``best_lag`` is the

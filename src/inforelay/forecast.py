@@ -51,6 +51,7 @@ from .seeding import derive_rng
 from .series import SeriesSplits, SeriesWindows
 
 __all__ = [
+    "LAYERS",
     "ForecastConfig",
     "ForecastResult",
     "gradient_statistics",

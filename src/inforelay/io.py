@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "remove_stale_temporaries"]
+__all__ = ["atomic_path", "remove_stale_temporaries", "write_table"]
 
 
 def _temporary_glob(final: Path) -> str:
@@ -57,3 +57,20 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def write_table(table, path: str | os.PathLike[str], metadata: dict | None = None) -> Path:
+    """Write a pandas table as CSV, atomically, with provenance in ``<path>.meta.json``.
+
+    CSV has no place for metadata, so the package versions (and ``metadata``,
+    e.g. the config slice) go to a JSON sidecar next to it.
+    """
+    from .provenance import package_versions, to_json
+
+    final = Path(path)
+    with atomic_path(final) as tmp:
+        table.to_csv(tmp, index=False)
+    sidecar = final.with_name(final.name + ".meta.json")
+    with atomic_path(sidecar) as tmp:
+        tmp.write_text(to_json({"versions": package_versions(), **(metadata or {})}) + "\n")
+    return final

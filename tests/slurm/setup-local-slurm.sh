@@ -56,7 +56,12 @@ die() {
   show_logs
   exit 1
 }
-trap 'rc=$?; [ $rc -eq 0 ] || { log "FAILED (exit $rc) at line $LINENO"; show_logs; }' EXIT
+# an unexpected failing command (set -e) names its line and shows the logs too
+on_error() {
+  log "ERROR: command failed (exit $1) at line $2"
+  show_logs
+}
+trap 'on_error $? $LINENO' ERR
 
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=()
@@ -136,6 +141,10 @@ stop it or use that cluster directly"
   fi
 done
 
+if [ -e "$CONF" ] && ! grep -qF "$MARKER" "$CONF"; then
+  die "$CONF exists and was not written by this script; refusing to overwrite a real SLURM config"
+fi
+
 "${SUDO[@]}" mkdir -p "$SLURM_BASE"/{state,spool} "$RUN" "$LOG"
 
 # ---------------------------------------------------------------- munge ------------------------
@@ -164,9 +173,6 @@ for _ in $(seq 50); do munge -n </dev/null >/dev/null 2>&1 && break; sleep 0.1; 
 munge -n </dev/null | unmunge >/dev/null 2>&1 || die "munge does not work (munge -n | unmunge failed)"
 
 # ---------------------------------------------------------------- configuration ----------------
-if [ -e "$CONF" ] && ! grep -qF "$MARKER" "$CONF"; then
-  die "$CONF exists and was not written by this script; refusing to overwrite a real SLURM config"
-fi
 # the machine's real topology as slurmd sees it (CPUs, sockets, cores, threads, memory);
 # a node configured with more than it has would be drained by slurmctld
 HW=$(slurmd -C | head -n 1)

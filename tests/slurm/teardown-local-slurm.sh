@@ -51,9 +51,10 @@ rc=0
 ctld_pid=$(pid_of "$RUN/slurmctld.pid") || ctld_pid=""
 if [ -n "$ctld_pid" ] && "${SUDO[@]}" kill -0 "$ctld_pid" 2>/dev/null; then
   # cancel what is left in the queue (tests that failed half-way), then give slurmd a moment
-  if [ -n "$(squeue -h -o %i 2>/dev/null)" ]; then
-    log "cancelling the jobs still queued: $(squeue -h -o %i | tr '\n' ' ')"
-    "${SUDO[@]}" scancel --full --quiet $(squeue -h -o %i) 2>/dev/null || true
+  mapfile -t queued < <(squeue -h -o %i 2>/dev/null)
+  if ((${#queued[@]})); then
+    log "cancelling the jobs still queued: ${queued[*]}"
+    "${SUDO[@]}" scancel --full --quiet "${queued[@]}" 2>/dev/null || true
     for _ in $(seq 50); do
       [ -z "$(squeue -h -t pending,running,completing -o %i 2>/dev/null)" ] && break
       sleep 0.2

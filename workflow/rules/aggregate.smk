@@ -45,6 +45,6 @@ rule aggregate_relay:
     conda:
         CONDA_ENV
     params:
-        stability=config["stability"],
+        stability=section("stability"),
     script:
         "../scripts/aggregate_relay.py"

@@ -21,6 +21,6 @@ rule claims:
         CONDA_ENV
     params:
         training_delays=config["tasks"]["delay_choices"],
-        experiment=config["experiment"],
+        experiment=section("experiment"),
     script:
         "../scripts/claims.py"

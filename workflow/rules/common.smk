@@ -23,6 +23,20 @@ NETWORK = "{task}/{model}/delay-{delay}/rep-{rep}"
 TASK_SETTINGS = ["delay_choices", "evaluation_delays", "random_analysis_delay"]
 
 
+def canonical(value):
+    """A config value with sorted mapping keys: params compare equal however the YAML is ordered."""
+    if isinstance(value, dict):
+        return {key: canonical(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [canonical(item) for item in value]
+    return value
+
+
+def section(name):
+    """One config section as rule params (canonical order)."""
+    return canonical(config[name])
+
+
 def network_paths(pattern, **filters):
     """Format `pattern` ({task}, {model}, {delay}, {rep}) for every network, optionally filtered."""
     return [
@@ -35,7 +49,9 @@ def network_paths(pattern, **filters):
 def task_config(wildcards):
     """The config that determines a task's data: its parameters and the data settings."""
     tasks = config["tasks"]
-    return {"params": tasks[wildcards.task], **{k: tasks[k] for k in TASK_SETTINGS}}
+    return canonical(
+        {"params": tasks[wildcards.task], **{k: tasks[k] for k in TASK_SETTINGS}}
+    )
 
 
 def split_config(wildcards):

@@ -16,7 +16,7 @@ rule fig01_tasks:
     conda:
         CONDA_ENV
     params:
-        tasks={t: config["tasks"][t] for t in ("memory", "block")},
+        tasks=canonical({t: config["tasks"][t] for t in ("memory", "block")}),
         delay=3,
     script:
         "../scripts/fig01_tasks.py"

@@ -15,6 +15,6 @@ rule knockout:
     conda:
         CONDA_ENV
     params:
-        knockout=config["knockout"],
+        knockout=section("knockout"),
     script:
         "../scripts/knockout.py"

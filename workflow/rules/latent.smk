@@ -14,6 +14,6 @@ rule latent:
     conda:
         CONDA_ENV
     params:
-        latent=config["latent"],
+        latent=section("latent"),
     script:
         "../scripts/latent.py"

@@ -13,6 +13,6 @@ rule relay:
     conda:
         CONDA_ENV
     params:
-        relay=config["relay"],
+        relay=section("relay"),
     script:
         "../scripts/relay.py"

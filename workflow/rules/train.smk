@@ -18,6 +18,6 @@ rule train:
     resources:
         gpu=1 if config["training"]["device"] == "cuda" else 0,
     params:
-        training=config["training"],
+        training=section("training"),
     script:
         "../scripts/train.py"

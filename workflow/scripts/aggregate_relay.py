@@ -2,7 +2,7 @@
 
 from inforelay.aggregate import distribution_table, stability_table
 from inforelay.experiment import keys_from_path
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.tasks import CONCEPT_NAMES
 
@@ -17,6 +17,5 @@ tables = {
     "distribution": distribution_table(files),
 }
 for name, table in tables.items():
-    with atomic_path(snakemake.output[name]) as tmp:  # noqa: F821
-        table.to_csv(tmp, index=False)
+    write_table(table, snakemake.output[name])  # noqa: F821
     log.info("%s: %d rows", snakemake.output[name], len(table))  # noqa: F821

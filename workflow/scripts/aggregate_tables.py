@@ -2,11 +2,10 @@
 
 import pandas as pd
 
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 table = pd.concat([pd.read_csv(path) for path in snakemake.input], ignore_index=True)  # noqa: F821
-with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
-    table.to_csv(tmp, index=False)
+write_table(table, snakemake.output[0])  # noqa: F821
 log.info("%s: %d rows from %d files", snakemake.output[0], len(table), len(snakemake.input))  # noqa: F821

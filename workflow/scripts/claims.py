@@ -3,7 +3,7 @@
 import pandas as pd
 
 from inforelay.claims import claims_markdown, evaluate_claims
-from inforelay.io import atomic_path
+from inforelay.io import atomic_path, write_table
 from inforelay.jobs import setup_job
 from inforelay.provenance import package_versions
 
@@ -15,8 +15,7 @@ context = {
     "n_networks": int(tables["generalization"].groupby(["task", "model", "delay_regime", "replicate"]).ngroups),
     "versions": package_versions(),
 }
-with atomic_path(snakemake.output.csv) as tmp:  # noqa: F821
-    claims.to_csv(tmp, index=False)
+write_table(claims, snakemake.output.csv)  # noqa: F821
 with atomic_path(snakemake.output.md) as tmp:  # noqa: F821
     tmp.write_text(claims_markdown(claims, context))
 log.info("\n%s", claims[["claim_id", "verdict", "p_value", "n_networks"]].to_string(index=False))

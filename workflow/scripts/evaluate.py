@@ -3,7 +3,7 @@
 from inforelay.jobs import setup_job
 from inforelay.tasks import load_task_data
 from inforelay.experiment import evaluate_by_delay
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.training import load_network
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
@@ -14,6 +14,5 @@ table.insert(0, "replicate", int(wc.rep))
 table.insert(0, "delay_regime", wc.delay)
 table.insert(0, "model", wc.model)
 table.insert(0, "task", wc.task)
-with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
-    table.to_csv(tmp, index=False)
+write_table(table, snakemake.output[0])  # noqa: F821
 log.info("%s:\n%s", snakemake.output[0], table.to_string(index=False))  # noqa: F821

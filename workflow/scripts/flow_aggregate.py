@@ -3,7 +3,7 @@
 import pandas as pd
 
 from inforelay.flow import network_row, read_flow, training_summary
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
@@ -34,6 +34,5 @@ outputs = {
 for name, table in outputs.items():
     first = [c for c in ident_columns if c in table.columns]
     table = table[first + [c for c in table.columns if c not in first]]
-    with atomic_path(snakemake.output[name]) as tmp:  # noqa: F821
-        table.to_csv(tmp, index=False)
+    write_table(table, snakemake.output[name])  # noqa: F821
     log.info("%s: %d rows", snakemake.output[name], len(table))  # noqa: F821

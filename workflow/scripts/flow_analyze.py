@@ -1,7 +1,7 @@
 """Flow analysis of one network (rules flow_forecast and flow_network)."""
 
 from inforelay.flow import FlowParams, analyze_flow, neuron_table, neurons_from_arrays, read_neurons, total_relay, write_flow
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.seeding import derive_seed
 from inforelay.series import read_series_recording
@@ -15,13 +15,12 @@ if snakemake.rule == "flow_forecast":  # noqa: F821
     neurons = neurons_from_arrays(recording.inputs, recording.hidden, recording.outputs, cell)
 else:
     neurons = read_neurons(inputs.activations, include_cell=params.include_cell)
-    if "relay" in inputs.keys():
+    if params.relay:
         relay = total_relay(inputs.relay)
 key = [snakemake.rule, *snakemake.wildcards]  # noqa: F821
 flow_params = FlowParams.from_mapping(params.analysis, seed=derive_seed(*key))
 result = analyze_flow(neurons, flow_params)
 write_flow(snakemake.output.flow, result, dict(params.analysis))  # noqa: F821
-with atomic_path(snakemake.output.table) as tmp:  # noqa: F821
-    neuron_table(result, relay).to_csv(tmp, index=False)
+write_table(neuron_table(result, relay), snakemake.output.table, {"config": dict(params.analysis)})  # noqa: F821
 log.info("%s: %d neurons, %d samples, %d edges, gradient fraction %.3f", snakemake.output.flow,  # noqa: F821
          neurons.n_neurons, result.n_samples, (result.edge > 0).sum(), result.gradient_fraction)

@@ -4,7 +4,7 @@ import pandas as pd
 from pandas.errors import EmptyDataError
 
 from inforelay.flow import evaluate_flow_claims
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
@@ -15,7 +15,6 @@ except EmptyDataError:  # no forecasters configured
     phases = None
 claims = evaluate_flow_claims(pd.read_csv(inputs.networks), pd.read_csv(inputs.neurons), phases,
                               alpha=snakemake.params.alpha)  # noqa: F821
-with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
-    claims.to_csv(tmp, index=False)
+write_table(claims, snakemake.output[0], {"alpha": snakemake.params.alpha})  # noqa: F821
 for row in claims.itertuples():
     log.info("[%s] %s: %s (value %.3g, p %.3g)", row.branch, row.claim, row.verdict, row.value, row.p_value)

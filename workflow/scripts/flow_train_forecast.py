@@ -1,7 +1,7 @@
 """Train one forecaster with per-epoch monitors (rule flow_train_forecast)."""
 
 from inforelay.forecast import ForecastConfig, train_forecast
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.seeding import derive_seed
 from inforelay.series import prepare_from_config
@@ -23,8 +23,7 @@ metadata = {
     "test_loss": result.test_loss,
     "config": dict(forecast),
 }
-with atomic_path(snakemake.output.history) as tmp:  # noqa: F821
-    result.history.to_csv(tmp, index=False)
+write_table(result.history, snakemake.output.history, {"config": dict(forecast)})  # noqa: F821
 save_network(snakemake.output.network, result.network, metadata)  # noqa: F821
 last = result.history.iloc[-1]
 log.info("%s/%s/rep-%s: loss %.4f, validation %.4f, test %.4f after %d epochs", wc.series, wc.model,

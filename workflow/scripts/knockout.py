@@ -2,7 +2,7 @@
 
 from inforelay.aggregate import with_keys
 from inforelay.experiment import network_keys_from_wildcards
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.knockout import knockout_experiment, removal_rank
 from inforelay.relay import read_relay
@@ -25,6 +25,5 @@ table = knockout_experiment(
     n_random=settings["n_random"],
     seed=derive_seed("knockout", *keys.values()),
 )
-with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
-    with_keys(table, keys).to_csv(tmp, index=False)
+write_table(with_keys(table, keys), snakemake.output[0], {"config": settings})  # noqa: F821
 log.info("%s: %d rows, %s", snakemake.output[0], len(table), table.attrs)  # noqa: F821

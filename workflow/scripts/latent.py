@@ -2,7 +2,7 @@
 
 from inforelay.aggregate import with_keys
 from inforelay.experiment import network_keys_from_wildcards
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.latent import removal_cluster_scores
 from inforelay.recording import read_activations
@@ -24,6 +24,5 @@ table = removal_cluster_scores(
     seed=derive_seed("latent", *keys.values()),
     concept_names=recording.concept_names,
 )
-with atomic_path(snakemake.output[0]) as tmp:  # noqa: F821
-    with_keys(table, keys).to_csv(tmp, index=False)
+write_table(with_keys(table, keys), snakemake.output[0], {"config": settings})  # noqa: F821
 log.info("%s: %d rows", snakemake.output[0], len(table))  # noqa: F821

@@ -1,7 +1,7 @@
 """Train one network to the accuracy bar (rule train)."""
 
 from inforelay.experiment import config_slice, training_config
-from inforelay.io import atomic_path
+from inforelay.io import write_table
 from inforelay.jobs import setup_job
 from inforelay.tasks import load_task_data
 from inforelay.training import network_seed, save_network, train_network
@@ -29,7 +29,6 @@ metadata = {
     "restarts": result.restarts,
     "config": config_slice(snakemake.config, wc.task),  # noqa: F821
 }
-with atomic_path(snakemake.output.history) as tmp:  # noqa: F821
-    result.history.to_csv(tmp, index=False)
+write_table(result.history, snakemake.output.history, {"config": metadata["config"]})  # noqa: F821
 save_network(snakemake.output.network, result, metadata)  # noqa: F821
 log.info("%s: accuracy %.4f after %d epochs, %d restarts", label, result.accuracy, result.epochs, result.restarts)

@@ -20,6 +20,7 @@ from pathlib import Path
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from .. import __version__
 from ..io import atomic_path
 
 __all__ = [
@@ -85,6 +86,16 @@ def new_figure(
     return fig, axes
 
 
+def _provenance_metadata(fmt: str) -> dict[str, str]:
+    """Package versions embedded in the file (PNG text chunk / PDF info dictionary)."""
+    from ..provenance import package_versions, to_json
+
+    versions = to_json(package_versions())
+    if fmt == "png":
+        return {"Software": f"inforelay {__version__}", "Comment": f"versions: {versions}"}
+    return {"Creator": f"inforelay {__version__}", "Subject": f"versions: {versions}"}
+
+
 def save(fig: Figure, stem: str | os.PathLike[str]) -> list[Path]:
     """Write ``stem.png`` (``DPI`` dots per inch) and ``stem.pdf`` atomically, then close ``fig``.
 
@@ -105,7 +116,7 @@ def save(fig: Figure, stem: str | os.PathLike[str]) -> list[Path]:
     for fmt in ("png", "pdf"):
         target = stem.with_name(f"{stem.name}.{fmt}")
         with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=DPI)
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_provenance_metadata(fmt))
         written.append(target)
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:  # figures made with pyplot stay registered there until closed
