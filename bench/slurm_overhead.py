@@ -49,6 +49,7 @@ SNAKEFILE = textwrap.dedent(
     rule all:
         input: expand("out/rep-{rep:03d}.txt", rep=range(N))
 
+    # start Python, import torch, busy-wait WORK_S seconds, write the SLURM job id
     rule relay:
         output: "out/rep-{rep}.txt"
         log: "logs/relay/rep-{rep}.log"
@@ -85,7 +86,7 @@ def slurm_jobs_of_run(run_id: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def mode_args(mode: str, networks: int, group_size: int, group_cores: int) -> list[str]:
+def mode_args(mode: str, group_size: int, group_cores: int) -> list[str]:
     if mode == "local":
         return ["--cores", str(os.cpu_count() or 1)]
     args = ["--profile", str(LOCAL_PROFILE)]
@@ -112,7 +113,7 @@ def run_mode(
     write_workflow(workdir)
     cmd = [
         sys.executable, "-m", "snakemake",
-        *mode_args(mode, networks, group_size, group_cores),
+        *mode_args(mode, group_size, group_cores),
         "--config", f"networks={networks}", f"work_s={work_s}", f"python={sys.executable}",
     ]
     start = time.perf_counter()
