@@ -26,6 +26,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/figures_analysis.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/flow.smk"
 
 
 localrules:
@@ -40,4 +41,4 @@ localrules:
 rule all:
     default_target: True
     input:
-        final_targets(),
+        final_targets() + (flow_targets() if config["flow"]["enabled"] else []),

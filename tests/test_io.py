@@ -74,3 +74,16 @@ def test_figure_files_carry_versions(tmp_path):
     png, pdf = save(fig, tmp_path / "f")
     assert b"inforelay" in png.read_bytes() and b"numpy" in png.read_bytes()
     assert b"inforelay" in pdf.read_bytes()
+
+
+def test_atomic_output_has_umask_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "shared.txt"
+    old = os.umask(0o022)
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_text("x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -11,6 +11,12 @@ from pathlib import Path
 __all__ = ["atomic_path", "remove_stale_temporaries", "write_table"]
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _temporary_glob(final: Path) -> str:
     return f".{final.name}.*.tmp"
 
@@ -52,6 +58,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp creates 0600 files; give the output the permissions a plain open() would
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, final)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
