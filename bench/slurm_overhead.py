@@ -5,10 +5,11 @@ cluster (the single-node one of ``tests/slurm/setup-local-slurm.sh`` is enough) 
 and prints a markdown table of wall time, SLURM submissions and overhead per job:
 
 - ``local``    -- ``snakemake --cores NCPU`` without SLURM: the reference;
-- ``per-job``  -- ``--profile profiles/slurm-local``: one ``sbatch`` per network;
-- ``array``    -- the same plus ``--slurm-array-jobs relay``: one ``sbatch --array`` per rule;
-- ``group``    -- the same plus ``--groups relay=networks --group-components networks=K``:
-  one SLURM job runs K networks' jobs (K = ``--group-size``, default networks / NCPU).
+- ``per-job``  -- ``profiles/slurm-local`` without its grouping: one ``sbatch`` per network;
+- ``array``    -- the same plus ``slurm-array-jobs: relay``: one ``sbatch --array`` per rule;
+- ``group``    -- the same plus ``groups: {relay: networks}``, ``group-components:
+  {networks: K}``, ``cores: 1``: one SLURM job runs K networks' jobs one after the other
+  (K = ``--group-size``, default 8 as in the profiles).
 
 The per-network rule is named ``relay`` like the real one and does what dominates a light
 per-network job of the real workflow: start Python, ``import torch`` (about 1 s), then work for
@@ -22,7 +23,6 @@ per-network job of the real workflow: start Python, ``import torch`` (about 1 s)
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import re
 import shutil
@@ -33,6 +33,8 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_PROFILE = ROOT / "profiles" / "slurm-local"
@@ -86,22 +88,31 @@ def slurm_jobs_of_run(run_id: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def mode_args(mode: str, group_size: int, group_cores: int) -> list[str]:
-    if mode == "local":
-        return ["--cores", str(os.cpu_count() or 1)]
-    args = ["--profile", str(LOCAL_PROFILE)]
+def write_profile(base: Path, mode: str, group_size: int, group_cores: int) -> Path:
+    """profiles/slurm-local (polling, squeue status, resources) without its job grouping, plus
+    the grouping or array setting of `mode`."""
+    profile = yaml.safe_load((LOCAL_PROFILE / "config.yaml").read_text())
+    for key in ("groups", "group-components", "cores", "slurm-array-jobs"):
+        profile.pop(key, None)
     if mode == "array":
-        args += ["--slurm-array-jobs", "relay"]
+        profile["slurm-array-jobs"] = "relay"
     elif mode == "group":
-        args += [
-            "--groups", "relay=networks",
-            "--group-components", f"networks={group_size}",
-            # --cores caps the CPUs one group job asks for (jobs beyond it run in series)
-            "--cores", str(group_cores),
-        ]
+        profile["groups"] = {"relay": "networks"}
+        profile["group-components"] = {"networks": group_size}
+        # CPUs one group job asks for (the plugin runs a group's jobs one after the other)
+        profile["cores"] = group_cores
     elif mode != "per-job":
         raise ValueError(f"--modes: unknown mode {mode!r} (allowed: {', '.join(MODES)})")
-    return args
+    path = base / f"profile-{mode}"
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.yaml").write_text(yaml.safe_dump(profile, sort_keys=False))
+    return path
+
+
+def mode_args(mode: str, base: Path, group_size: int, group_cores: int) -> list[str]:
+    if mode == "local":
+        return ["--cores", str(os.cpu_count() or 1)]
+    return ["--profile", str(write_profile(base, mode, group_size, group_cores))]
 
 
 def run_mode(
@@ -113,7 +124,7 @@ def run_mode(
     write_workflow(workdir)
     cmd = [
         sys.executable, "-m", "snakemake",
-        *mode_args(mode, group_size, group_cores),
+        *mode_args(mode, base, group_size, group_cores),
         "--config", f"networks={networks}", f"work_s={work_s}", f"python={sys.executable}",
     ]
     start = time.perf_counter()
@@ -163,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-s", type=float, default=0.0,
                         help="seconds of busy work per job after `import torch` (default 0)")
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
-    parser.add_argument("--group-size", type=int, default=None,
-                        help="networks per group job (default: networks / CPUs of the node)")
+    parser.add_argument("--group-size", type=int, default=8,
+                        help="networks per group job (default 8, as in profiles/slurm)")
     parser.add_argument("--group-cores", type=int, default=1,
                         help="CPUs one group job asks for (default 1)")
     parser.add_argument("--keep", type=Path, default=None,
@@ -178,7 +189,9 @@ def main(argv: list[str] | None = None) -> int:
               "`bash tests/slurm/setup-local-slurm.sh`.", file=sys.stderr)
         return 2
     ncpu = os.cpu_count() or 1
-    group_size = args.group_size or max(1, math.ceil(args.networks / ncpu))
+    group_size = args.group_size
+    if group_size < 1:
+        parser.error("--group-size must be >= 1")
 
     base = args.keep or Path(tempfile.mkdtemp(prefix="slurm-overhead-"))
     base.mkdir(parents=True, exist_ok=True)
