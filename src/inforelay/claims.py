@@ -196,6 +196,16 @@ def _row(
     }
 
 
+def _wilcoxon_row(
+    claim_id: str, claim: str, statistic: str, x: np.ndarray, details: str, alpha: float, min_networks: int
+) -> dict[str, Any]:
+    """A claim tested with the one-sided signed-rank test on per-network effects ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    value = float(np.mean(x)) if x.size else np.nan
+    return _row(claim_id, claim, statistic, _WILCOXON, value, _wilcoxon(x), int(x.size), details, alpha, min_networks)
+
+
 def _missing_row(
     claim_id: str, claim: str, statistic: str, test: str, reason: str
 ) -> dict[str, Any]:
@@ -325,18 +335,7 @@ def _claim_knockout(
         by_model = per_net.reset_index().groupby(["task", "model"], sort=True)[col].mean()
         details = "; ".join(f"{t}/{m}: {_fmt(v)}" for (t, m), v in by_model.items())
         rows.append(
-            _row(
-                cid,
-                claim,
-                stat,
-                _WILCOXON,
-                float(np.mean(x)) if x.size else np.nan,
-                _wilcoxon(x),
-                int(x.size),
-                details,
-                alpha,
-                min_n,
-            )
+            _wilcoxon_row(cid, claim, stat, x, details, alpha, min_n)
         )
     return rows
 
@@ -473,18 +472,7 @@ def _claim_spread(
         f"{t}/{m}: {_fmt(v)} units per concept" for (t, m), v in by_model.items()
     )
     return [
-        _row(
-            cid,
-            claim,
-            stat,
-            _WILCOXON,
-            float(np.mean(x)) if x.size else np.nan,
-            _wilcoxon(x),
-            int(x.size),
-            details,
-            alpha,
-            min_n,
-        )
+        _wilcoxon_row(cid, claim, stat, x, details, alpha, min_n)
     ]
 
 
@@ -520,18 +508,7 @@ def _claim_latent(
         by_model = per_net.reset_index().groupby(["task", "model"], sort=True)[score].mean()
         details = "; ".join(f"{t}/{m}: {_fmt(v)}" for (t, m), v in by_model.items())
         rows.append(
-            _row(
-                cid,
-                claim,
-                stat,
-                _WILCOXON,
-                float(np.mean(x)) if x.size else np.nan,
-                _wilcoxon(x),
-                int(x.size),
-                details,
-                alpha,
-                min_n,
-            )
+            _wilcoxon_row(cid, claim, stat, x, details, alpha, min_n)
         )
     return rows
 

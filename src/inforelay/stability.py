@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .info import binarize
+from .tasks import concept_labels
 
 __all__ = [
     "CARRIER_METHODS",
@@ -229,14 +230,6 @@ def nodes_per_concept(carriers: np.ndarray) -> np.ndarray:
     return np.asarray(carriers, dtype=bool).sum(axis=1).astype(np.int64)
 
 
-def _concept_labels(concept_names: Sequence[str] | None, n: int) -> list[str]:
-    if concept_names is None:
-        return [str(i) for i in range(n)]
-    names = [str(c) for c in concept_names]
-    if len(names) != n:
-        raise ValueError(f"{len(names)} concept names for {n} concepts")
-    return names
-
 
 def network_stability_table(
     R: np.ndarray,
@@ -266,7 +259,7 @@ def network_stability_table(
         available), ``n_defined`` (pairs where it was defined).
     """
     arr = _as_relay(R)
-    names = _concept_labels(concept_names, arr.shape[1])
+    names = concept_labels(concept_names, arr.shape[1])
     rows = []
     for measure, values in (
         ("r", consecutive_correlation(arr, start)),
@@ -302,7 +295,7 @@ def distribution_table(
     """
     arr = np.asarray(M, dtype=np.float64)
     carriers = concept_distribution(arr)
-    names = _concept_labels(concept_names, arr.shape[0])
+    names = concept_labels(concept_names, arr.shape[0])
     n_c, n_u = arr.shape
     return pd.DataFrame(
         {

@@ -35,6 +35,7 @@ import numpy as np
 from .io import atomic_path
 
 __all__ = [
+    "concept_labels",
     "TASKS",
     "CONCEPT_NAMES",
     "DelayRegime",
@@ -188,6 +189,19 @@ def task_params(task: str, overrides: Mapping[str, Any] | None = None) -> Memory
             f"allowed: {', '.join(allowed)}"
         )
     return cls(**overrides)
+
+
+def concept_labels(concept_names: Sequence[str] | None, n: int) -> list[str]:
+    """Labels of ``n`` concepts: the given names as strings, or ``"0"``, ``"1"``, … when absent.
+
+    Raises ``ValueError`` when the number of names does not match ``n``.
+    """
+    if concept_names is None:
+        return [str(c) for c in range(n)]
+    names = [str(c) for c in concept_names]
+    if len(names) != n:
+        raise ValueError(f"{len(names)} concept names for {n} concepts")
+    return names
 
 
 def parse_delay_regime(value: str | int) -> DelayRegime:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from ..aggregate import NETWORK_KEYS, summarize
 from ..latent import SCORES, concept_state_codes, pca_projection
 from . import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
+from ..tasks import concept_labels
 
 __all__ = ["plot_pca_states", "plot_removal_pca", "plot_removal_scores"]
 
@@ -22,14 +23,6 @@ _SCORE_LABELS = {
 }
 _SCORE_COLORS = {"silhouette": "red", "davies_bouldin": "blue", "calinski_harabasz": "green"}
 
-
-def _names(concept_names: Sequence[str] | None, n: int) -> list[str]:
-    if concept_names is None:
-        return [str(c) for c in range(n)]
-    names = [str(c) for c in concept_names]
-    if len(names) != n:
-        raise ValueError(f"{len(names)} concept names for {n} concepts")
-    return names
 
 
 def _state_label(code: int, names: list[str]) -> str:
@@ -59,7 +52,7 @@ def plot_pca_states(
     bits = np.asarray(concepts)
     if bits.ndim == 1:
         bits = bits[:, None]
-    names = _names(concept_names, bits.shape[1])
+    names = concept_labels(concept_names, bits.shape[1])
     xy = pca_projection(states, 2)
     codes = concept_state_codes(bits)
     cmap = colormaps["tab10"]
@@ -129,7 +122,7 @@ def plot_removal_pca(
         bits = bits[:, None]
     order = np.atleast_2d(np.asarray(relay_order))
     n_concepts, n_units = order.shape
-    names = _names(concept_names, n_concepts)
+    names = concept_labels(concept_names, n_concepts)
     removed = [int(r) for r in removed if 0 <= int(r) < n_units]
     ncols = len(removed) + len(SCORES)
     fig, axes = new_figure(n_concepts, ncols, panel_size=(2.3, 2.2))

@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import ARCH_LABELS, new_figure
+from ..tasks import concept_labels
 
 __all__ = [
     "CONCEPT_COLORS",
@@ -32,14 +33,6 @@ def concept_color(index: int) -> str:
     """Colour of the concept at position ``index``."""
     return CONCEPT_COLORS[int(index) % len(CONCEPT_COLORS)]
 
-
-def _names(concept_names: Sequence[str] | None, n: int) -> list[str]:
-    if concept_names is None:
-        return [str(c) for c in range(n)]
-    names = [str(c) for c in concept_names]
-    if len(names) != n:
-        raise ValueError(f"{len(names)} concept names for {n} concepts")
-    return names
 
 
 def plot_greedy_relay(
@@ -75,7 +68,7 @@ def plot_greedy_relay(
             f"curve must be (C, N+1) and node_relay (C, N) with (C, N) = {order.shape}; "
             f"got {curve.shape} and {node_relay.shape}"
         )
-    names = _names(concept_names, n_concepts)
+    names = concept_labels(concept_names, n_concepts)
     fig = Figure(figsize=(6.4, 2.9 * n_concepts), layout="constrained")
     grid = fig.add_gridspec(2 * n_concepts, 1, height_ratios=[1.6, 1.0] * n_concepts)
     steps = np.arange(n_units + 1)
@@ -165,7 +158,7 @@ def plot_relay_over_time(
     """
     R = _as_relay(R)
     n_steps, n_concepts, n_units = R.shape
-    names = _names(concept_names, n_concepts)
+    names = concept_labels(concept_names, n_concepts)
     fig = Figure(
         figsize=(9.0, max(4.0, 0.32 * n_steps * (1 + n_concepts / n_units) + 1.2)),
         layout="constrained",
@@ -248,7 +241,7 @@ def plot_relay_architectures(
     if len(n_concepts) != 1:
         raise ValueError("every R must have the same number of concepts")
     n_c = n_concepts.pop()
-    names = _names(concept_names, n_c)
+    names = concept_labels(concept_names, n_c)
     fig, axes = new_figure(len(models), n_c, panel_size=(3.0, 2.2), sharey=True)
     image = None
     for r, model in enumerate(models):
