@@ -88,14 +88,21 @@ def slurm_jobs_of_run(run_id: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def write_profile(base: Path, mode: str, group_size: int, group_cores: int) -> Path:
+def write_profile(
+    base: Path, mode: str, networks: int, group_size: int, group_cores: int
+) -> Path:
     """profiles/slurm-local (polling, squeue status, resources) without its job grouping, plus
-    the grouping or array setting of `mode`."""
+    the grouping or array setting of `mode`. Every mode may hand all networks to SLURM at once
+    (`jobs`): the node's CPUs, not Snakemake, limit how many run."""
     profile = yaml.safe_load((LOCAL_PROFILE / "config.yaml").read_text())
-    for key in ("groups", "group-components", "cores", "slurm-array-jobs"):
+    for key in ("groups", "group-components", "cores", "slurm-array-jobs", "slurm-array-limit"):
         profile.pop(key, None)
+    profile["jobs"] = max(int(profile.get("jobs", 1)), networks)
     if mode == "array":
         profile["slurm-array-jobs"] = "relay"
+        # the plugin holds array jobs back until a whole chunk is ready; a chunk larger than
+        # `jobs` never fills and the run hangs
+        profile["slurm-array-limit"] = profile["jobs"]
     elif mode == "group":
         profile["groups"] = {"relay": "networks"}
         profile["group-components"] = {"networks": group_size}
@@ -109,10 +116,12 @@ def write_profile(base: Path, mode: str, group_size: int, group_cores: int) -> P
     return path
 
 
-def mode_args(mode: str, base: Path, group_size: int, group_cores: int) -> list[str]:
+def mode_args(
+    mode: str, base: Path, networks: int, group_size: int, group_cores: int
+) -> list[str]:
     if mode == "local":
         return ["--cores", str(os.cpu_count() or 1)]
-    return ["--profile", str(write_profile(base, mode, group_size, group_cores))]
+    return ["--profile", str(write_profile(base, mode, networks, group_size, group_cores))]
 
 
 def run_mode(
@@ -124,7 +133,7 @@ def run_mode(
     write_workflow(workdir)
     cmd = [
         sys.executable, "-m", "snakemake",
-        *mode_args(mode, base, group_size, group_cores),
+        *mode_args(mode, base, networks, group_size, group_cores),
         "--config", f"networks={networks}", f"work_s={work_s}", f"python={sys.executable}",
     ]
     start = time.perf_counter()

@@ -3,7 +3,8 @@
 #
 # Only the daemons named by the setup script's PID files are stopped (slurmd, slurmctld, then
 # munged when the setup script started it); nothing is killed by name. Jobs still in the queue
-# are cancelled first so that slurmd does not leave job processes behind. Safe to run twice.
+# are cancelled first so that slurmd does not leave job processes behind. Then the slurm.conf
+# and gres.conf that the setup script wrote are removed. Safe to run twice.
 #
 # Environment: SLURM_BASE (default /tmp/inforelay-slurm), SLURM_CONF_DIR (default /etc/slurm),
 #              SLURM_PURGE=1 also removes $SLURM_BASE (state, logs) after stopping.
@@ -64,6 +65,18 @@ fi
 stop_pidfile slurmd "$RUN/slurmd.pid" || rc=1
 stop_pidfile slurmctld "$RUN/slurmctld.pid" || rc=1
 stop_pidfile munged "$MUNGE_DIR/munged.pid" || rc=1
+
+# Remove the config the setup script wrote (never a foreign one): with a slurm.conf naming a
+# controller that is gone, every SLURM client call (`scontrol show config`, which the Snakemake
+# SLURM plugin runs at import, i.e. in every `snakemake` command) hangs ~10 s on the timeout.
+MARKER="# written by inforelay tests/slurm/setup-local-slurm.sh"
+if [ $rc -eq 0 ]; then
+  for conf in "$SLURM_CONF_DIR/slurm.conf" "$SLURM_CONF_DIR/gres.conf"; do
+    if [ -f "$conf" ] && grep -qF "$MARKER" "$conf"; then
+      "${SUDO[@]}" rm -f "$conf" && log "removed $conf"
+    fi
+  done
+fi
 
 if [ "${SLURM_PURGE:-0}" = 1 ] && [ $rc -eq 0 ]; then
   "${SUDO[@]}" rm -rf "$SLURM_BASE"
