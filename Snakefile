@@ -3,9 +3,14 @@
 #   snakemake --cores 8                                  # the paper (config.yaml)
 #   snakemake --cores 2 --configfile config/quick.yaml   # a few-minute demo
 #   snakemake --profile profiles/slurm                   # on a SLURM cluster
+import os
+
 from snakemake.utils import min_version
 
 min_version("9.0")
+
+# HDF5's file locking fails on many shared (NFS/Lustre) file systems; jobs inherit this.
+os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 
 
 configfile: "config.yaml"
@@ -36,6 +41,23 @@ localrules:
     aggregate_latent,
     aggregate_relay,
     claims,
+    fig01_tasks,
+    fig02_generalization,
+    fig03_greedy,
+    fig04_05_knockout,
+    fig06_relay_time,
+    fig07_relay_architectures,
+    fig08_09_stability,
+    fig10_11_distribution,
+    fig12_pca,
+    fig13_pca_removal,
+    flow_aggregate,
+    flow_claims,
+    flow_fig_graph,
+    flow_fig_progression,
+    flow_fig_infoplane,
+    flow_fig_gradients,
+    flow_fig_relay,
 
 
 rule all:
