@@ -21,18 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from workflow_copy import copy_workflow  # noqa: E402
+
 PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
 
-
-def copy_workflow(dest: Path, config: Path) -> Path:
-    for name in ("Snakefile", "config.yaml", "workflow", "profiles", "envs"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / name)
-    shutil.copy2(config, dest / "bench-config.yaml")
-    return dest
 
 
 def benchmark_table(workdir: Path) -> pd.DataFrame:
@@ -52,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="inforelay-bench-"))
-    copy_workflow(workdir, args.config.resolve())
+    copy_workflow(workdir, args.config.resolve(), "bench-config.yaml")
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", "bench-config.yaml"],

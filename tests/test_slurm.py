@@ -32,12 +32,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from workflow_copy import copy_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = ROOT / "tests" / "slurm" / "setup-local-slurm.sh"
 TEARDOWN = ROOT / "tests" / "slurm" / "teardown-local-slurm.sh"
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
 SLURM_BASE = Path(os.environ.get("SLURM_BASE", "/tmp/inforelay-slurm"))
 REQUIRED = os.environ.get("INFORELAY_SLURM_TESTS") == "1"
 RUN_TIMEOUT_S = 900
@@ -86,17 +86,6 @@ def slurm_cluster():
 
 # ----------------------------------------------------------------------------------- workflow --
 
-
-def copy_workflow(dest: Path) -> Path:
-    """Copy the workflow (no results) into `dest`, as a fresh clone would have it."""
-    for name in WORKFLOW_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / name)
-    shutil.copy2(TINY, dest / "tiny.yaml")
-    return dest
 
 
 @pytest.fixture(scope="module")

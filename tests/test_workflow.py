@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_copy import copy_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
 FIGURES = (
     "fig01_tasks",
     "fig02_generalization",
@@ -38,17 +37,6 @@ FIGURES = (
 )
 PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
 
-
-def copy_workflow(dest: Path) -> Path:
-    """Copy the workflow (not results) into `dest`, as a user's fresh clone would have it."""
-    for name in WORKFLOW_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / name)
-    shutil.copy2(TINY, dest / "tiny.yaml")
-    return dest
 
 
 def snakemake(workdir: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:

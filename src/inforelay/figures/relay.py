@@ -131,6 +131,23 @@ def _as_relay(R: np.ndarray) -> np.ndarray:
     return arr
 
 
+def _unit_time_panel(ax, R_c, concept, names, event_steps, analysis_step, vmax):
+    """Units × time heat map of one concept's relay, with event steps and t_k marked."""
+    image = ax.imshow(
+        R_c.T,
+        cmap=_CMAP,
+        vmin=0.0,
+        vmax=vmax,
+        aspect="auto",
+        interpolation="nearest",
+        origin="lower",
+    )
+    _event_markers(ax, event_steps, names, highlight=concept)
+    if analysis_step is not None:
+        ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
+    return image
+
+
 def plot_relay_over_time(
     R: np.ndarray,
     concept_names: Sequence[str] | None = None,
@@ -192,18 +209,7 @@ def plot_relay_over_time(
     for c, name in enumerate(names):
         ax = fig.add_subplot(right[c])
         right_axes.append(ax)
-        image = ax.imshow(
-            R[:, c, :].T,
-            cmap=_CMAP,
-            vmin=0.0,
-            vmax=vmax,
-            aspect="auto",
-            interpolation="nearest",
-            origin="lower",
-        )
-        _event_markers(ax, event_steps, names, highlight=c)
-        if analysis_step is not None:
-            ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
+        image = _unit_time_panel(ax, R[:, c, :], c, names, event_steps, analysis_step, vmax)
         ax.set_ylabel("unit")
         ax.set_yticks(np.arange(0, n_units, 2 if n_units > 8 else 1))
         _time_ticks(ax, n_steps)
@@ -248,18 +254,7 @@ def plot_relay_architectures(
         R = arrays[model]
         for c, name in enumerate(names):
             ax = axes[r, c]
-            image = ax.imshow(
-                R[:, c, :].T,
-                cmap=_CMAP,
-                vmin=0.0,
-                vmax=vmax,
-                aspect="auto",
-                interpolation="nearest",
-                origin="lower",
-            )
-            _event_markers(ax, event_steps, names, highlight=c)
-            if analysis_step is not None:
-                ax.axvline(analysis_step, color="0.3", lw=0.8, ls="--")
+            image = _unit_time_panel(ax, R[:, c, :], c, names, event_steps, analysis_step, vmax)
             _time_ticks(ax, R.shape[0])
             if r == 0:
                 ax.set_title(f"concept {name}", pad=10)
