@@ -18,14 +18,14 @@ import time
 import numpy as np
 import torch
 
-from inforelay.knockout import knockout_experiment
-from inforelay.latent import removal_cluster_scores
-from inforelay.models import build_network
-from inforelay.recording import record_activations
-from inforelay.relay import relay_over_time
-from inforelay.stability import distribution_table, network_stability_table
-from inforelay.tasks import generate
-from inforelay.training import TrainingConfig, train_network
+from inforelay.analyses.knockout import knockout_experiment
+from inforelay.analyses.latent import removal_cluster_scores
+from inforelay.analyses.stability import distribution_table, network_stability_table
+from inforelay.nets.models import build_network
+from inforelay.nets.recording import record_activations
+from inforelay.nets.training import TrainingConfig, train_network
+from inforelay.relay.search import relay_over_time
+from inforelay.tasks.generate import generate
 
 
 def timed(fn, repeats: int):

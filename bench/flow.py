@@ -2,7 +2,7 @@
 
 A recording shaped like the paper's networks (3 inputs + 12 hidden + 3 outputs = 18 neurons,
 15 steps) with a little structure (hidden units are noisy, lagged mixtures of the inputs and of
-each other) is analysed with :func:`inforelay.flow.delayed_mutual_information` for lags 0..3
+each other) is analysed with :func:`inforelay.flow.analysis.delayed_mutual_information` for lags 0..3
 (18·17·3 + 153 = 1,071 pair-lag estimates), for both estimators, pooled and per step, without
 and with the permutation test. Single thread, median of ``--repeats`` runs. Prints a markdown
 table.
@@ -22,7 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from inforelay.flow import FlowParams, delayed_mutual_information  # noqa: E402
+from inforelay.flow.analysis import FlowParams, delayed_mutual_information  # noqa: E402
 
 
 def recording(n: int, n_steps: int = 15, seed: int = 0) -> np.ndarray:

@@ -2,11 +2,11 @@
 
 Times (median of repeated runs, one process, single thread; wall and CPU time):
 
-- one greedy search, fast (:func:`inforelay.relay.greedy_relay`) vs the plain reference
+- one greedy search, fast (:func:`inforelay.relay.search.greedy_relay`) vs the plain reference
   (``_reference_greedy_relay``: one ``np.unique`` per entropy term, a loop over candidates)
   at 12 units × {1k, 3k, 10k} samples, and the fast one at 64 and 256 units × 3k samples;
 - binarization of 12 units × 3k samples: exact 1-D 2-means vs scikit-learn KMeans vs median;
-- the per-network cost: :func:`inforelay.relay.relay_all_states` on a synthetic LSTM-like
+- the per-network cost: :func:`inforelay.relay.search.relay_all_states` on a synthetic LSTM-like
   recording (2,000 samples, 15 steps, 12 units, 3 concepts; hidden + cell = 90 searches);
 - how often the greedy search is optimal (equals the exhaustive search at every set size)
   on small random networks (≤ 10 units).
@@ -32,8 +32,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from inforelay.info import binarize
-from inforelay.relay import (
+from inforelay.info.measures import binarize
+from inforelay.relay.search import (
     _exhaustive_relay,
     _reference_greedy_relay,
     greedy_relay,

@@ -52,8 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from inforelay.tasks import generate, parse_delay_regime, task_params
-    from inforelay.training import TrainingConfig, TrainingFailed, network_seed, train_network
+    from inforelay.nets.training import (
+        TrainingConfig,
+        TrainingFailed,
+        network_seed,
+        train_network,
+    )
+    from inforelay.tasks.generate import generate, parse_delay_regime, task_params
 
     config, source = load_config(args.config)
     tasks_cfg = config["tasks"]

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inforelay.aggregate import concat_tables, mean_ci, summarize, with_keys
-from inforelay.claims import (
+from inforelay.claims.paper import (
     CLAIM_COLUMNS,
     HELD,
     INCONCLUSIVE,
@@ -18,6 +17,7 @@ from inforelay.claims import (
     evaluate_claims,
     verdict,
 )
+from inforelay.pipeline.aggregate import concat_tables, mean_ci, summarize, with_keys
 
 MODELS = ("rnn", "gru", "lstm")
 REGIMES = ("1", "2", "3", "4", "5", "random")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from inforelay import cli
-from inforelay.relay import read_relay, read_relay_attrs, relay_over_time
+from inforelay.relay.search import read_relay, read_relay_attrs, relay_over_time
 
 
 def make_recording(n=200, n_steps=5, n_units=4, n_concepts=3, seed=0):

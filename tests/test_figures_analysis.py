@@ -9,9 +9,14 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from inforelay.analyses.latent import removal_cluster_scores
 from inforelay.figures import save
 from inforelay.figures.knockout import plot_knockout
-from inforelay.figures.latent import plot_pca_states, plot_removal_pca, plot_removal_scores
+from inforelay.figures.latent import (
+    plot_pca_states,
+    plot_removal_pca,
+    plot_removal_scores,
+)
 from inforelay.figures.relay import (
     plot_greedy_relay,
     plot_relay_architectures,
@@ -22,7 +27,6 @@ from inforelay.figures.stability import (
     plot_concept_distribution,
     plot_stability,
 )
-from inforelay.latent import removal_cluster_scores
 
 MODELS = ("rnn", "gru", "lstm")
 NAMES = ("A", "B", "C")

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from inforelay.figures import ARCH_COLORS, regime_color, regime_order, save
 from inforelay.figures.generalization import generalization_summary, plot_generalization
 from inforelay.figures.tasks import block_description, plot_tasks
-from inforelay.tasks import generate
+from inforelay.tasks.generate import generate
 
 
 def test_save_writes_png_and_pdf_atomically(tmp_path):

@@ -1,4 +1,4 @@
-"""Known answers of the information-flow analysis (inforelay.flow)."""
+"""Known answers of the information-flow analysis (inforelay.flow.analysis)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inforelay import flow
-from inforelay.info import mutual_information
+from inforelay.flow import analysis as flow
+from inforelay.info.measures import mutual_information
 
 
 def _chain(n: int = 200, n_steps: int = 20, noise: float = 0.3, seed: int = 1) -> flow.Neurons:

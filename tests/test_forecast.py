@@ -1,12 +1,12 @@
-"""Forecaster training with per-epoch monitors (inforelay.forecast)."""
+"""Forecaster training with per-epoch monitors (inforelay.flow.forecast)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from inforelay import forecast, series
-from inforelay.training import load_network, save_network
+from inforelay.flow import forecast, series
+from inforelay.nets.training import load_network, save_network
 
 
 @pytest.fixture(scope="module")

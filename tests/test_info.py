@@ -1,4 +1,4 @@
-"""Entropy primitives and binarization (inforelay.info)."""
+"""Entropy primitives and binarization (inforelay.info.measures)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import KMeans
 
-from inforelay.info import (
+from inforelay.info.measures import (
     binarize,
     co_information,
     conditional_co_information,

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inforelay.io import atomic_path, remove_stale_temporaries, write_table
-from inforelay.seeding import derive_rng, derive_seed
+from inforelay.core.atomic import atomic_path, remove_stale_temporaries, write_table
+from inforelay.core.seeding import derive_rng, derive_seed
 
 
 def test_atomic_path_renames_on_success(tmp_path):
@@ -55,7 +55,7 @@ def test_write_table_records_versions_in_sidecar(tmp_path):
 
 
 def test_seeds_are_stable_across_processes():
-    code = "from inforelay.seeding import derive_seed; print(derive_seed('network', 'memory', 'lstm', '3', 7))"
+    code = "from inforelay.core.seeding import derive_seed; print(derive_seed('network', 'memory', 'lstm', '3', 7))"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(other.stdout) == derive_seed("network", "memory", "lstm", "3", 7)
     assert derive_seed("a", 1) != derive_seed("a", 2) != derive_seed("1", "a")

@@ -10,8 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from inforelay.info import binarize  # noqa: E402
-from inforelay.knockout import (  # noqa: E402
+from inforelay.analyses.knockout import (  # noqa: E402
     KNOCKOUT_COLUMNS,
     knockout_effects,
     knockout_experiment,
@@ -20,8 +19,9 @@ from inforelay.knockout import (  # noqa: E402
     rank_units,
     set_accuracy,
 )
-from inforelay.models import build_network, run_stepwise  # noqa: E402
-from inforelay.relay import greedy_relay  # noqa: E402
+from inforelay.info.measures import binarize  # noqa: E402
+from inforelay.nets.models import build_network, run_stepwise  # noqa: E402
+from inforelay.relay.search import greedy_relay  # noqa: E402
 
 INFO_LENGTH = 10
 EVENTS = (3, 6, 9)
@@ -270,7 +270,7 @@ def test_effects_and_summary(table):
 
 
 def test_removal_rank_top_k_is_the_greedy_relay_set():
-    from inforelay.knockout import rank_units, removal_rank
+    from inforelay.analyses.knockout import rank_units, removal_rank
 
     order = np.array([[3, 0, 2, 1], [1, 2, 3, 0]])
     ranked = rank_units(removal_rank(order))

@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_score,
+)
 
-from inforelay.latent import (
+from inforelay.analyses.latent import (
     HIGHER_IS_BETTER,
     SCORES,
     cluster_scores,

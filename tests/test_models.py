@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from inforelay.models import (
+from inforelay.nets.models import (
     ARCHITECTURES,
     RecurrentNetwork,
     answers,
@@ -135,7 +135,7 @@ def test_batched_masks_equal_one_at_a_time(network, mode):
 
 
 def test_batched_chunks_and_no_state_recording(network, monkeypatch):
-    import inforelay.models as models
+    import inforelay.nets.models as models
 
     x = _inputs(n=10)
     masks = np.random.default_rng(2).random((9, N_HIDDEN)) < 0.5

@@ -9,15 +9,15 @@ import h5py
 import numpy as np
 import pytest
 
-from inforelay.models import build_network, run_stepwise
-from inforelay.provenance import provenance_attrs
-from inforelay.recording import (
+from inforelay.core.provenance import provenance_attrs
+from inforelay.nets.models import build_network, run_stepwise
+from inforelay.nets.recording import (
     ActivationFileError,
     read_activations,
     record_activations,
     write_activations,
 )
-from inforelay.tasks import generate
+from inforelay.tasks.generate import generate
 
 
 def _attrs(model: str) -> dict:
@@ -101,7 +101,7 @@ def test_write_fills_provenance_and_requires_attributes(tmp_path, data):
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path, data, monkeypatch):
-    import inforelay.recording as recording
+    import inforelay.nets.recording as recording
 
     arrays = record_activations(build_network("rnn", 3, seed=1), data)
 
@@ -179,7 +179,7 @@ def test_lstm_file_without_cell(tmp_path, data):
 def test_reading_does_not_import_torch(tmp_path, data):
     path = _written(tmp_path, data)
     code = (
-        "import sys; from inforelay.recording import read_activations; "
+        "import sys; from inforelay.nets.recording import read_activations; "
         f"a = read_activations({str(path)!r}); assert 'torch' not in sys.modules, 'torch imported'; "
         "print(a.n_units)"
     )

@@ -1,4 +1,4 @@
-"""Relay information, the greedy search, relay over time and relay files (inforelay.relay)."""
+"""Relay information, the greedy search, relay over time and relay files (inforelay.relay.search)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import inforelay.relay as relay_mod
-from inforelay.info import binarize
-from inforelay.relay import (
+import inforelay.relay.search as relay_mod
+from inforelay.info.measures import binarize
+from inforelay.relay.search import (
     RelayFileError,
     RelayOverTime,
     _exhaustive_relay,
@@ -490,7 +490,7 @@ def write_minimal(path, rec, **extra):
 
 
 def test_relay_over_time_from_files(tmp_path):
-    from inforelay.recording import read_activations, write_activations
+    from inforelay.nets.recording import read_activations, write_activations
 
     rec = recording(n=200, n_steps=5, n_units=4, n_concepts=3, seed=3)
     n, n_steps, _ = rec.hidden.shape
@@ -629,6 +629,6 @@ def test_relay_file_errors_name_the_file(tmp_path):
 
 
 def test_relay_modules_do_not_import_torch():
-    code = "import sys, inforelay.relay, inforelay.info, inforelay.cli; print('torch' in sys.modules)"
+    code = "import sys, inforelay.relay.search, inforelay.info.measures, inforelay.cli; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

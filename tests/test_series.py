@@ -1,11 +1,11 @@
-"""Series for the forecasting task (inforelay.series)."""
+"""Series for the forecasting task (inforelay.flow.series)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from inforelay import series
+from inforelay.flow import series
 
 
 def test_elnino_loads_offline_as_a_monthly_series():

@@ -151,9 +151,9 @@ def slurm_jobs(run: str) -> list[dict[str, str]]:
 
 def assert_network_outputs_valid(workdir: Path, network: dict[str, str]) -> None:
     """Every per-network output exists and reads back through the library's own readers."""
-    from inforelay.recording import read_activations
-    from inforelay.relay import read_relay
-    from inforelay.training import load_network
+    from inforelay.nets.recording import read_activations
+    from inforelay.nets.training import load_network
+    from inforelay.relay.search import read_relay
 
     key = NETWORK.format(**network)
     _, metadata = load_network(workdir / f"results/networks/{key}.pt")

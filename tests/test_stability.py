@@ -6,10 +6,7 @@ import numpy as np
 import pytest
 from sklearn.cluster import KMeans
 
-from inforelay.aggregate import distribution_table as distribution_over_networks
-from inforelay.aggregate import stability_table
-from inforelay.relay import RelayOverTime, write_relay
-from inforelay.stability import (
+from inforelay.analyses.stability import (
     carrier_overlap,
     carrier_sets,
     concept_distribution,
@@ -21,6 +18,11 @@ from inforelay.stability import (
     network_stability_table,
     nodes_per_concept,
 )
+from inforelay.pipeline.aggregate import (
+    distribution_table as distribution_over_networks,
+)
+from inforelay.pipeline.aggregate import stability_table
+from inforelay.relay.search import RelayOverTime, write_relay
 
 
 def relay_matrix(seed: int = 0, n_steps: int = 15) -> np.ndarray:

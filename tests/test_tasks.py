@@ -8,7 +8,7 @@ import h5py
 import numpy as np
 import pytest
 
-from inforelay.tasks import (
+from inforelay.tasks.generate import (
     BlockParams,
     MemoryParams,
     TaskFileError,

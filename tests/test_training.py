@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from inforelay.models import run_stepwise
-from inforelay.tasks import generate
-from inforelay.training import (
+from inforelay.nets.models import run_stepwise
+from inforelay.nets.training import (
     NetworkFileError,
     TrainingConfig,
     TrainingFailed,
@@ -22,6 +21,7 @@ from inforelay.training import (
     sign_accuracy,
     train_network,
 )
+from inforelay.tasks.generate import generate
 
 QUICK = TrainingConfig(max_epochs=60, max_restarts=0, batch_size=50, target_accuracy=0.95)
 

@@ -176,7 +176,7 @@ def test_second_run_has_nothing_to_do(tiny_run):
 
 @pytest.mark.e2e
 def test_tiny_outputs_complete_and_valid(tiny_run):
-    from inforelay.recording import read_activations
+    from inforelay.nets.recording import read_activations
 
     workdir, _ = tiny_run
     results = workdir / "results"
@@ -219,7 +219,7 @@ def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
 
 @pytest.mark.e2e
 def test_tiny_analyses_and_claims(tiny_run):
-    from inforelay.relay import read_relay
+    from inforelay.relay.search import read_relay
 
     workdir, _ = tiny_run
     results = workdir / "results"

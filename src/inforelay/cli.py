@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from . import __version__
+from inforelay import __version__
 
 __all__ = ["Subcommand", "SUBCOMMANDS", "register", "build_parser", "main"]
 
@@ -123,7 +123,7 @@ _COPIED_ATTRS = (
 
 
 def _configure_relay(p: argparse.ArgumentParser) -> None:
-    from .info import BINARIZATION_METHODS
+    from inforelay.info.measures import BINARIZATION_METHODS
 
     p.add_argument("activations", metavar="ACTIVATIONS.h5", help="recording (HDF5)")
     p.add_argument("-o", "--output", required=True, metavar="RELAY.h5", help="relay file to write")
@@ -160,7 +160,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def _run_relay(args: argparse.Namespace) -> int:
-    from .relay import read_relay_inputs, relay_over_time, write_relay
+    from inforelay.relay.search import read_relay_inputs, relay_over_time, write_relay
 
     inputs = read_relay_inputs(args.activations)
     if args.state == "all":

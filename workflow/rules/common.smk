@@ -1,5 +1,5 @@
 # Shared helpers: config validation, wildcard constraints, network lists, paths.
-import inforelay.experiment as experiment
+import inforelay.pipeline.config as experiment
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")

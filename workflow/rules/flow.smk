@@ -2,7 +2,7 @@
 # on a temperature series and a synthetic series with per-epoch monitors, and the flow analysis
 # of those forecasters and of the paper's classification networks. Active when
 # config["flow"]["enabled"]; the Snakefile adds flow_targets() to rule all.
-import inforelay.flow as flow_lib
+import inforelay.flow.analysis as flow_lib
 
 # Validate the section here (fills the defaults of workflow/schemas/flow.schema.yaml): JSON-schema
 # defaults are not applied through a $ref from config.schema.yaml.

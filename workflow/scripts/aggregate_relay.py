@@ -1,10 +1,10 @@
 """Stability over time and concept distribution of every network, from its relay file."""
 
-from inforelay.aggregate import distribution_table, stability_table
-from inforelay.experiment import keys_from_path
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.tasks import CONCEPT_NAMES
+from inforelay.core.atomic import write_table
+from inforelay.pipeline.aggregate import distribution_table, stability_table
+from inforelay.pipeline.config import keys_from_path
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import CONCEPT_NAMES
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 files = []

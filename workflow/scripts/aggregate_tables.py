@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
+from inforelay.core.atomic import write_table
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 table = pd.concat([pd.read_csv(path) for path in snakemake.input], ignore_index=True)  # noqa: F821

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from inforelay.claims import claims_markdown, evaluate_claims
-from inforelay.io import atomic_path, write_table
-from inforelay.jobs import setup_job
-from inforelay.provenance import package_versions
+from inforelay.claims.paper import claims_markdown, evaluate_claims
+from inforelay.core.atomic import atomic_path, write_table
+from inforelay.core.provenance import package_versions
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 tables = {name: pd.read_csv(path) for name, path in snakemake.input.items()}  # noqa: F821

@@ -1,10 +1,10 @@
 """Accuracy of one network at every evaluation delay (rule evaluate)."""
 
-from inforelay.jobs import setup_job
-from inforelay.tasks import load_task_data
-from inforelay.experiment import evaluate_by_delay
-from inforelay.io import write_table
-from inforelay.training import load_network
+from inforelay.core.atomic import write_table
+from inforelay.nets.training import load_network
+from inforelay.pipeline.config import evaluate_by_delay
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import load_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 wc = snakemake.wildcards  # noqa: F821

@@ -1,10 +1,10 @@
 """Paper Fig. 1: real generated sequences of both tasks (rule fig01_tasks)."""
 
+from inforelay.core.seeding import derive_rng
 from inforelay.figures import save
 from inforelay.figures.tasks import plot_tasks
-from inforelay.jobs import setup_job
-from inforelay.seeding import derive_rng
-from inforelay.tasks import generate, task_params
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import generate, task_params
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 examples = {

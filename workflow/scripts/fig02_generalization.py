@@ -4,7 +4,7 @@ import pandas as pd
 
 from inforelay.figures import save
 from inforelay.figures.generalization import plot_generalization
-from inforelay.jobs import setup_job
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 table = pd.read_csv(snakemake.input[0])  # noqa: F821

@@ -2,8 +2,8 @@
 
 from inforelay.figures import save
 from inforelay.figures.relay import plot_greedy_relay
-from inforelay.jobs import setup_job
-from inforelay.relay import read_relay, read_relay_attrs
+from inforelay.pipeline.jobs import setup_job
+from inforelay.relay.search import read_relay, read_relay_attrs
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 relay = read_relay(snakemake.input[0])["hidden"]  # noqa: F821

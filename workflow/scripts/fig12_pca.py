@@ -2,8 +2,8 @@
 
 from inforelay.figures import save
 from inforelay.figures.latent import plot_pca_states
-from inforelay.jobs import setup_job
-from inforelay.recording import read_activations
+from inforelay.nets.recording import read_activations
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 recording = read_activations(snakemake.input[0])  # noqa: F821

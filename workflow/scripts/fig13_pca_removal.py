@@ -4,9 +4,9 @@ import pandas as pd
 
 from inforelay.figures import save
 from inforelay.figures.latent import plot_removal_pca, plot_removal_scores
-from inforelay.jobs import setup_job
-from inforelay.recording import read_activations
-from inforelay.relay import read_relay
+from inforelay.nets.recording import read_activations
+from inforelay.pipeline.jobs import setup_job
+from inforelay.relay.search import read_relay
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 recording = read_activations(snakemake.input.activations)  # noqa: F821

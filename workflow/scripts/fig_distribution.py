@@ -4,8 +4,8 @@ import pandas as pd
 
 from inforelay.figures import save
 from inforelay.figures.stability import plot_concept_distribution
-from inforelay.jobs import setup_job
-from inforelay.tasks import CONCEPT_NAMES
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import CONCEPT_NAMES
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 task = snakemake.wildcards.task  # noqa: F821

@@ -4,7 +4,7 @@ import pandas as pd
 
 from inforelay.figures import save
 from inforelay.figures.stability import plot_stability
-from inforelay.jobs import setup_job
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 measure = {"correlation": "r", "overlap": "overlap"}[snakemake.wildcards.measure]  # noqa: F821

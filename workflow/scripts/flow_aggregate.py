@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from inforelay.flow import network_row, read_flow, training_summary
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
+from inforelay.core.atomic import write_table
+from inforelay.flow.analysis import network_row, read_flow, training_summary
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 inputs, params = snakemake.input, snakemake.params  # noqa: F821

@@ -1,10 +1,18 @@
 """Flow analysis of one network (rules flow_forecast and flow_network)."""
 
-from inforelay.flow import FlowParams, analyze_flow, neuron_table, neurons_from_arrays, read_neurons, total_relay, write_flow
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.seeding import derive_seed
-from inforelay.series import read_series_recording
+from inforelay.core.atomic import write_table
+from inforelay.core.seeding import derive_seed
+from inforelay.flow.analysis import (
+    FlowParams,
+    analyze_flow,
+    neuron_table,
+    neurons_from_arrays,
+    read_neurons,
+    total_relay,
+    write_flow,
+)
+from inforelay.flow.series import read_series_recording
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 inputs, params = snakemake.input, snakemake.params  # noqa: F821

@@ -3,9 +3,9 @@
 import pandas as pd
 from pandas.errors import EmptyDataError
 
-from inforelay.flow import evaluate_flow_claims
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
+from inforelay.core.atomic import write_table
+from inforelay.flow.analysis import evaluate_flow_claims
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 inputs = snakemake.input  # noqa: F821

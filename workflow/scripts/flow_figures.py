@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from inforelay.figures import save
 from inforelay.figures import flow as figures
-from inforelay.flow import read_flow
-from inforelay.jobs import setup_job
+from inforelay.figures import save
+from inforelay.flow.analysis import read_flow
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 inputs, params, rule = snakemake.input, snakemake.params, snakemake.rule  # noqa: F821

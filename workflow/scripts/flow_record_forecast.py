@@ -2,11 +2,15 @@
 
 import numpy as np
 
-from inforelay.forecast import record_forecast
-from inforelay.jobs import setup_job
-from inforelay.provenance import provenance_attrs
-from inforelay.series import analysis_windows, prepare_from_config, write_series_recording
-from inforelay.training import load_network
+from inforelay.core.provenance import provenance_attrs
+from inforelay.flow.forecast import record_forecast
+from inforelay.flow.series import (
+             analysis_windows,
+             prepare_from_config,
+             write_series_recording,
+)
+from inforelay.nets.training import load_network
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 forecast = snakemake.params.forecast  # noqa: F821

@@ -1,11 +1,11 @@
 """Train one forecaster with per-epoch monitors (rule flow_train_forecast)."""
 
-from inforelay.forecast import ForecastConfig, train_forecast
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.seeding import derive_seed
-from inforelay.series import prepare_from_config
-from inforelay.training import save_network
+from inforelay.core.atomic import write_table
+from inforelay.core.seeding import derive_seed
+from inforelay.flow.forecast import ForecastConfig, train_forecast
+from inforelay.flow.series import prepare_from_config
+from inforelay.nets.training import save_network
+from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 wc = snakemake.wildcards  # noqa: F821

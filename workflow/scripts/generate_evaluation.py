@@ -1,9 +1,9 @@
 """Generate a task's evaluation set at every evaluation delay (rule generate_evaluation)."""
 
-from inforelay.experiment import make_evaluation_set
-from inforelay.jobs import setup_job
-from inforelay.provenance import provenance_attrs
-from inforelay.tasks import save_task_data
+from inforelay.core.provenance import provenance_attrs
+from inforelay.pipeline.config import make_evaluation_set
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import save_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 data = make_evaluation_set(snakemake.config, snakemake.wildcards.task)  # noqa: F821

@@ -1,9 +1,9 @@
 """Generate one data split of a task (thin adapter for rule generate_task)."""
 
-from inforelay.experiment import make_split
-from inforelay.jobs import setup_job
-from inforelay.provenance import provenance_attrs
-from inforelay.tasks import save_task_data
+from inforelay.core.provenance import provenance_attrs
+from inforelay.pipeline.config import make_split
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import save_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 wc = snakemake.wildcards  # noqa: F821

@@ -1,14 +1,14 @@
 """Knock out each concept's relay units and random sets at t_k (rule knockout)."""
 
-from inforelay.aggregate import with_keys
-from inforelay.experiment import network_keys_from_wildcards
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.knockout import knockout_experiment, removal_rank
-from inforelay.relay import read_relay
-from inforelay.seeding import derive_seed
-from inforelay.tasks import load_task_data
-from inforelay.training import load_network
+from inforelay.analyses.knockout import knockout_experiment, removal_rank
+from inforelay.core.atomic import write_table
+from inforelay.core.seeding import derive_seed
+from inforelay.nets.training import load_network
+from inforelay.pipeline.aggregate import with_keys
+from inforelay.pipeline.config import network_keys_from_wildcards
+from inforelay.pipeline.jobs import setup_job
+from inforelay.relay.search import read_relay
+from inforelay.tasks.generate import load_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 settings = snakemake.params.knockout  # noqa: F821

@@ -1,13 +1,13 @@
 """Cluster quality of h at t_k under relay-ordered vs random unit removal (rule latent)."""
 
-from inforelay.aggregate import with_keys
-from inforelay.experiment import network_keys_from_wildcards
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.latent import removal_cluster_scores
-from inforelay.recording import read_activations
-from inforelay.relay import read_relay
-from inforelay.seeding import derive_seed
+from inforelay.analyses.latent import removal_cluster_scores
+from inforelay.core.atomic import write_table
+from inforelay.core.seeding import derive_seed
+from inforelay.nets.recording import read_activations
+from inforelay.pipeline.aggregate import with_keys
+from inforelay.pipeline.config import network_keys_from_wildcards
+from inforelay.pipeline.jobs import setup_job
+from inforelay.relay.search import read_relay
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 settings = snakemake.params.latent  # noqa: F821

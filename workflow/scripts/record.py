@@ -1,10 +1,10 @@
 """Record every state of one network on its analysis set (rule record)."""
 
-from inforelay.jobs import setup_job
-from inforelay.provenance import provenance_attrs
-from inforelay.recording import record_activations, write_activations
-from inforelay.tasks import load_task_data
-from inforelay.training import load_network
+from inforelay.core.provenance import provenance_attrs
+from inforelay.nets.recording import record_activations, write_activations
+from inforelay.nets.training import load_network
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import load_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 network, metadata = load_network(snakemake.input.network)  # noqa: F821

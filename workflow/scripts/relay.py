@@ -1,10 +1,10 @@
 """Relay information over time for one network's recording (rule relay)."""
 
-from inforelay.jobs import setup_job
-from inforelay.provenance import provenance_attrs
-from inforelay.recording import read_activations
-from inforelay.relay import relay_over_time, write_relay
-from inforelay.seeding import derive_seed
+from inforelay.core.provenance import provenance_attrs
+from inforelay.core.seeding import derive_seed
+from inforelay.nets.recording import read_activations
+from inforelay.pipeline.jobs import setup_job
+from inforelay.relay.search import relay_over_time, write_relay
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 settings = snakemake.params.relay  # noqa: F821

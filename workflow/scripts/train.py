@@ -1,10 +1,10 @@
 """Train one network to the accuracy bar (rule train)."""
 
-from inforelay.experiment import config_slice, training_config
-from inforelay.io import write_table
-from inforelay.jobs import setup_job
-from inforelay.tasks import load_task_data
-from inforelay.training import network_seed, save_network, train_network
+from inforelay.core.atomic import write_table
+from inforelay.nets.training import network_seed, save_network, train_network
+from inforelay.pipeline.config import config_slice, training_config
+from inforelay.pipeline.jobs import setup_job
+from inforelay.tasks.generate import load_task_data
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
 wc = snakemake.wildcards  # noqa: F821

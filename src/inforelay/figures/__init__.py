@@ -20,8 +20,8 @@ from pathlib import Path
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from .. import __version__
-from ..io import atomic_path
+from inforelay import __version__
+from inforelay.core.atomic import atomic_path
 
 __all__ = [
     "ARCH_COLORS",
@@ -88,7 +88,7 @@ def new_figure(
 
 def _provenance_metadata(fmt: str) -> dict[str, str]:
     """Package versions embedded in the file (PNG text chunk / PDF info dictionary)."""
-    from ..provenance import package_versions, to_json
+    from inforelay.core.provenance import package_versions, to_json
 
     versions = to_json(package_versions())
     if fmt == "png":

@@ -20,7 +20,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from ..flow import FlowResult
+from inforelay.flow.analysis import FlowResult
+
 from . import ARCH_COLORS, ARCH_LABELS, new_figure
 
 __all__ = [

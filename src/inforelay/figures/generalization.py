@@ -7,7 +7,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from . import ARCH_LABELS, TASK_LABELS, new_figure, regime_color, regime_label, regime_order
+from . import (
+    ARCH_LABELS,
+    TASK_LABELS,
+    new_figure,
+    regime_color,
+    regime_label,
+    regime_order,
+)
 
 __all__ = ["generalization_summary", "plot_generalization", "mean_ci"]
 

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..knockout import knockout_summary
+from inforelay.analyses.knockout import knockout_summary
+
 from . import ARCH_LABELS, TASK_LABELS, new_figure
 from .relay import concept_color
 
@@ -38,7 +39,7 @@ def plot_knockout(
     ----------
     df
         Knockout tables of many networks (columns of
-        :func:`inforelay.knockout.knockout_experiment` plus the network keys).
+        :func:`inforelay.analyses.knockout.knockout_experiment` plus the network keys).
     task
         Task to show (one figure per task: Fig. 4 memory, Fig. 5 block).
     delay_regime

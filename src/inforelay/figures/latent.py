@@ -9,10 +9,11 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..aggregate import NETWORK_KEYS, summarize
-from ..latent import SCORES, concept_state_codes, pca_projection
+from inforelay.analyses.latent import SCORES, concept_state_codes, pca_projection
+from inforelay.pipeline.aggregate import NETWORK_KEYS, summarize
+from inforelay.tasks.generate import concept_labels
+
 from . import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
-from ..tasks import concept_labels
 
 __all__ = ["plot_pca_states", "plot_removal_pca", "plot_removal_scores"]
 
@@ -112,7 +113,7 @@ def plot_removal_pca(
     relay_order
         ``(C, N)`` removal order per concept.
     scores
-        :func:`inforelay.latent.removal_cluster_scores` output of the same network.
+        :func:`inforelay.analyses.latent.removal_cluster_scores` output of the same network.
     curve
         ``(C, N+1)`` greedy ``I_R`` curve at ``t_k`` (optional).
     """
@@ -199,7 +200,7 @@ def plot_removal_scores(
     Parameters
     ----------
     df
-        Latent tables of many networks (:func:`inforelay.latent.removal_cluster_scores` columns plus
+        Latent tables of many networks (:func:`inforelay.analyses.latent.removal_cluster_scores` columns plus
         the network keys).
     task, delay_regime
         Filters (``None``: everything present, pooled).

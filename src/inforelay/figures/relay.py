@@ -1,7 +1,7 @@
 """Relay figures: the greedy search of one network (Fig. 3) and relay over time (Figs. 6/7).
 
-Inputs are the arrays of :class:`inforelay.relay.RelayOverTime` (read with
-:func:`inforelay.relay.read_relay`): ``curve (C, N+1)``, ``order (C, N)``, ``node_relay (C, N)`` at
+Inputs are the arrays of :class:`inforelay.relay.search.RelayOverTime` (read with
+:func:`inforelay.relay.search.read_relay`): ``curve (C, N+1)``, ``order (C, N)``, ``node_relay (C, N)`` at
 one step for Fig. 3, and ``contribution`` ``R[t, c, n]`` ``(T, C, N)`` for Figs. 6/7. Time steps
 are 0-based in the data and shown 1-based on the axes (the paper's "time point").
 """
@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from inforelay.tasks.generate import concept_labels
+
 from . import ARCH_LABELS, new_figure
-from ..tasks import concept_labels
 
 __all__ = [
     "CONCEPT_COLORS",

@@ -8,8 +8,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..aggregate import NETWORK_KEYS, summarize
-from . import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure, regime_label, regime_order
+from inforelay.pipeline.aggregate import NETWORK_KEYS, summarize
+
+from . import (
+    ARCH_COLORS,
+    ARCH_LABELS,
+    TASK_LABELS,
+    new_figure,
+    regime_label,
+    regime_order,
+)
 from .relay import concept_color
 
 __all__ = ["plot_stability", "distribution_summary", "plot_concept_distribution"]
@@ -31,7 +39,7 @@ def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.9
     blue); mean over networks (each network: mean over its concepts) with the confidence
     interval as error bars.
 
-    ``df`` is :func:`inforelay.aggregate.stability_table` output (network keys, ``concept``,
+    ``df`` is :func:`inforelay.pipeline.aggregate.stability_table` output (network keys, ``concept``,
     ``measure``, ``value``).
     """
     sel = df[df["measure"] == measure]
@@ -85,7 +93,7 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Parameters
     ----------
     df
-        :func:`inforelay.aggregate.distribution_table` output (network keys, ``concept``,
+        :func:`inforelay.pipeline.aggregate.distribution_table` output (network keys, ``concept``,
         ``unit``, ``carrier``).
 
     Returns
@@ -132,7 +140,7 @@ def plot_concept_distribution(
     Parameters
     ----------
     df
-        :func:`inforelay.aggregate.distribution_table` output.
+        :func:`inforelay.pipeline.aggregate.distribution_table` output.
     task
         The task (Fig. 10 memory, Fig. 11 block).
     delay_regime

@@ -1,7 +1,7 @@
 """Stability of relay distributions over time, and how concepts spread over units.
 
 Inputs are relay matrices, never activations: ``R`` of shape ``(T, C, N)`` (time steps ×
-concepts × units; usually :attr:`inforelay.relay.RelayOverTime.contribution`, in bits) or one
+concepts × units; usually :attr:`inforelay.relay.search.RelayOverTime.contribution`, in bits) or one
 ``(C, N)`` slice of it. Everything here is numpy only (no torch, no scikit-learn at run time),
 deterministic and vectorized, because it runs for every one of the experiment's networks.
 
@@ -26,8 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .info import binarize
-from .tasks import concept_labels
+from inforelay.info.measures import binarize
+from inforelay.tasks.generate import concept_labels
 
 __all__ = [
     "CARRIER_METHODS",
@@ -96,7 +96,7 @@ def kmeans_split_1d(values: np.ndarray) -> np.ndarray:
     rows = x.reshape(-1, m)
     if m == 0:
         return np.zeros(shape, dtype=bool)
-    # the exact 1-D 2-means of inforelay.info clusters columns; rows here are the samples
+    # the exact 1-D 2-means of inforelay.info.measures clusters columns; rows here are the samples
     out = binarize(rows.T, method="kmeans").T.astype(bool)
     single = rows.max(axis=1) == rows.min(axis=1)
     out[single] = (rows[single, :1] > ZERO_TOLERANCE).repeat(m, axis=1)

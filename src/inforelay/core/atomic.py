@@ -73,7 +73,7 @@ def write_table(table, path: str | os.PathLike[str], metadata: dict | None = Non
     CSV has no place for metadata, so the package versions (and ``metadata``,
     e.g. the config slice) go to a JSON sidecar next to it.
     """
-    from .provenance import package_versions, to_json
+    from inforelay.core.provenance import package_versions, to_json
 
     final = Path(path)
     with atomic_path(final) as tmp:

@@ -5,7 +5,7 @@ Every per-network output (CSV tables, relay HDF5 files) is identified by its *ne
 together with its keys; these functions read the files, add the keys as the first columns and
 concatenate. numpy / pandas / scipy / h5py only (no torch).
 
-Column contracts of the tables produced here are listed in :mod:`inforelay.claims`.
+Column contracts of the tables produced here are listed in :mod:`inforelay.claims.paper`.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def summarize(
 
 
 def _concept_names(keys: Mapping[str, Any], n_concepts: int) -> list[str]:
-    from .tasks import CONCEPT_NAMES
+    from inforelay.tasks.generate import CONCEPT_NAMES
 
     names = keys.get("concept_names") or CONCEPT_NAMES.get(str(keys.get("task")))
     if names is None or len(names) != n_concepts:
@@ -172,7 +172,7 @@ def _concept_names(keys: Mapping[str, Any], n_concepts: int) -> list[str]:
 
 
 def _relay_values(path: PathLike, state: str, values: str) -> Any:
-    from .relay import read_relay
+    from inforelay.relay.search import read_relay
 
     results = read_relay(path)
     if state not in results:
@@ -196,7 +196,7 @@ def stability_table(
     Parameters
     ----------
     relay_files
-        ``(keys, path)`` pairs of relay files (:func:`inforelay.relay.write_relay`).
+        ``(keys, path)`` pairs of relay files (:func:`inforelay.relay.search.write_relay`).
     state
         Relay group to use (``"hidden"``; ``"cell"`` exists for LSTMs only).
     values
@@ -210,9 +210,9 @@ def stability_table(
     -------
     pandas.DataFrame
         Network keys, then ``concept, measure, value, n_pairs, n_defined``
-        (:func:`inforelay.stability.network_stability_table`).
+        (:func:`inforelay.analyses.stability.network_stability_table`).
     """
-    from .stability import network_stability_table
+    from inforelay.analyses.stability import network_stability_table
 
     frames = []
     for keys, path in relay_files:
@@ -243,9 +243,9 @@ def distribution_table(
     -------
     pandas.DataFrame
         Network keys, then ``concept, unit, relay, carrier``
-        (:func:`inforelay.stability.distribution_table` of ``R[t_k]``).
+        (:func:`inforelay.analyses.stability.distribution_table` of ``R[t_k]``).
     """
-    from .stability import distribution_table as one_network
+    from inforelay.analyses.stability import distribution_table as one_network
 
     frames = []
     for keys, path in relay_files:

@@ -14,15 +14,15 @@ Every table starts with the network keys ``task`` (str), ``model`` (str: rnn | g
     evaluation delay). One row per network and evaluation delay (paper Fig. 2).
 ``knockout``
     ``set_kind`` (baseline | relay | random), ``ranked_concept``, ``k``, ``draw``,
-    ``evaluated_concept``, ``accuracy`` — :func:`inforelay.knockout.knockout_experiment` per network.
+    ``evaluated_concept``, ``accuracy`` — :func:`inforelay.analyses.knockout.knockout_experiment` per network.
 ``stability``
     ``concept``, ``measure`` (r | overlap), ``value`` (``n_pairs``, ``n_defined`` optional) —
-    :func:`inforelay.aggregate.stability_table`.
+    :func:`inforelay.pipeline.aggregate.stability_table`.
 ``distribution``
-    ``concept``, ``unit``, ``relay``, ``carrier`` (bool) — :func:`inforelay.aggregate.distribution_table`.
+    ``concept``, ``unit``, ``relay``, ``carrier`` (bool) — :func:`inforelay.pipeline.aggregate.distribution_table`.
 ``latent``
     ``concept``, ``removal`` (relay | random), ``draw``, ``n_removed``, ``silhouette``,
-    ``davies_bouldin``, ``calinski_harabasz`` — :func:`inforelay.latent.removal_cluster_scores`.
+    ``davies_bouldin``, ``calinski_harabasz`` — :func:`inforelay.analyses.latent.removal_cluster_scores`.
 
 Tests and verdicts
 ------------------
@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import NETWORK_KEYS
+from inforelay.pipeline.aggregate import NETWORK_KEYS
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -303,7 +303,7 @@ def _claim_generalization(
 def _claim_knockout(
     tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int
 ) -> list[dict[str, Any]]:
-    from .knockout import knockout_effects
+    from inforelay.analyses.knockout import knockout_effects
 
     specs = [
         (
@@ -479,7 +479,7 @@ def _claim_spread(
 def _claim_latent(
     tables: Mapping[str, pd.DataFrame], alpha: float, min_n: int
 ) -> list[dict[str, Any]]:
-    from .latent import HIGHER_IS_BETTER
+    from inforelay.analyses.latent import HIGHER_IS_BETTER
 
     specs = (("a", "silhouette"), ("b", "davies_bouldin"), ("c", "calinski_harabasz"))
     df = _table(tables, "latent")

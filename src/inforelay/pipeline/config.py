@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .seeding import derive_rng
-from .tasks import TaskData, generate, parse_delay_regime, task_params
+from inforelay.core.seeding import derive_rng
+from inforelay.tasks.generate import TaskData, generate, parse_delay_regime, task_params
 
 __all__ = [
     "ConfigError",
@@ -182,9 +182,9 @@ def make_evaluation_set(config: Mapping[str, Any], task: str) -> TaskData:
     return concatenate_task_data(parts)
 
 
-def training_config(config: Mapping[str, Any]):  # -> inforelay.training.TrainingConfig
-    """The :class:`inforelay.training.TrainingConfig` of the config's ``training`` section."""
-    from .training import TrainingConfig
+def training_config(config: Mapping[str, Any]):  # -> inforelay.nets.training.TrainingConfig
+    """The :class:`inforelay.nets.training.TrainingConfig` of the config's ``training`` section."""
+    from inforelay.nets.training import TrainingConfig
 
     return TrainingConfig(**dict(_get(config, "training")))
 
@@ -208,7 +208,7 @@ def evaluate_by_delay(network, data: TaskData):  # -> pandas.DataFrame
     import pandas as pd
     import torch
 
-    from .models import answers
+    from inforelay.nets.models import answers
 
     with torch.no_grad():
         device = next(network.parameters()).device

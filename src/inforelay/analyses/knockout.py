@@ -6,7 +6,7 @@ state (and LSTM cell state) set to 0.0 at ``t_k`` and, in ``clamp`` mode, held a
 answer — and the accuracy of every concept is measured at the answer step. Random sets of the
 same sizes are the control, the intact network the baseline (``k = 0``).
 
-All sets run through :func:`inforelay.models.run_stepwise` in a few batched passes (identical sets
+All sets run through :func:`inforelay.nets.models.run_stepwise` in a few batched passes (identical sets
 are run once). torch is imported only inside :func:`knockout_experiment`, so that the summary
 helpers used by figures and claims stay light.
 """
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import NETWORK_KEYS, summarize
-from .seeding import derive_rng
+from inforelay.core.seeding import derive_rng
+from inforelay.pipeline.aggregate import NETWORK_KEYS, summarize
 
 __all__ = [
     "removal_rank",
@@ -82,7 +82,7 @@ def removal_rank(order: np.ndarray) -> np.ndarray:
     ----------
     order
         ``(C, N)`` removal order per concept, least relaying first
-        (:attr:`inforelay.relay.RelayOverTime.order` at ``t_k``).
+        (:attr:`inforelay.relay.search.RelayOverTime.order` at ``t_k``).
 
     Returns
     -------
@@ -233,14 +233,14 @@ def knockout_experiment(
     Parameters
     ----------
     network
-        A trained :class:`inforelay.models.RecurrentNetwork`.
+        A trained :class:`inforelay.nets.models.RecurrentNetwork`.
     data
         Sequences with ``inputs (n, T, in)``, ``targets (n, C)`` (±1) and ``answer_step (n,)``
-        — a :class:`inforelay.tasks.TaskData` or :class:`inforelay.recording.Activations`
+        — a :class:`inforelay.tasks.generate.TaskData` or :class:`inforelay.nets.recording.Activations`
         (the network's analysis set). ``concept_names`` is read from it when present.
     relay_ranking
         ``(C, N)`` relay per concept and unit at ``knockout_step`` (``node_relay`` or
-        ``contribution`` of :class:`inforelay.relay.RelayOverTime` at ``t_k``).
+        ``contribution`` of :class:`inforelay.relay.search.RelayOverTime` at ``t_k``).
     knockout_step
         0-based step ``t_k`` at which units are silenced (``info_length - 1``).
     mode
@@ -248,7 +248,7 @@ def knockout_experiment(
     n_random
         Random sets per size (the control).
     seed
-        Integer seed; random sets come from ``inforelay.seeding.derive_rng("knockout", seed)``.
+        Integer seed; random sets come from ``inforelay.core.seeding.derive_rng("knockout", seed)``.
     sizes
         Set sizes ``k`` (default ``N, N-1, …, 1``).
     concept_names
@@ -268,7 +268,7 @@ def knockout_experiment(
         separated, in ascending order). The baseline rows are repeated for each ranked concept.
         ``attrs`` holds ``n_sequences``, ``n_sets`` and ``n_distinct_sets``.
     """
-    from .models import answers, run_stepwise  # torch only here
+    from inforelay.nets.models import answers, run_stepwise  # torch only here
 
     inputs = np.asarray(data.inputs, dtype=np.float32)
     targets = np.asarray(data.targets)

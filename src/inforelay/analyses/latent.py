@@ -34,7 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .seeding import derive_rng
+from inforelay.core.seeding import derive_rng
 
 __all__ = [
     "SCORES",
@@ -311,7 +311,7 @@ def removal_cluster_scores(
         ``(n, C)`` 0/1 concept bits.
     relay_order
         ``(C, N)`` greedy removal order per concept, least relaying first
-        (:attr:`inforelay.relay.RelayOverTime.order` at ``t_k``).
+        (:attr:`inforelay.relay.search.RelayOverTime.order` at ``t_k``).
     n_random
         Random removal orders (``latent.n_random_orders``); the same orders serve every concept.
     max_samples
@@ -319,7 +319,7 @@ def removal_cluster_scores(
         concept states, because silhouette costs O(n²). The PCA is fitted on all ``n`` samples.
     seed
         Integer seed; the subsample and the random orders come from
-        ``inforelay.seeding.derive_rng("latent", seed)``.
+        ``inforelay.core.seeding.derive_rng("latent", seed)``.
     concept_names
         Labels of the concepts (default ``"0"``, ``"1"``, …).
 

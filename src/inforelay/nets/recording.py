@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 import h5py
 import numpy as np
 
-from . import __version__
-from .io import atomic_path
-from .provenance import package_versions, to_json
-from .tasks import TaskData, read_attrs, write_attrs
+from inforelay import __version__
+from inforelay.core.atomic import atomic_path
+from inforelay.core.hdf5 import read_attrs, write_attrs
+from inforelay.core.provenance import package_versions, to_json
+from inforelay.tasks.generate import TaskData
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .models import RecurrentNetwork
+    from inforelay.nets.models import RecurrentNetwork
 
 __all__ = [
     "ActivationFileError",
@@ -147,7 +148,7 @@ def record_activations(network: RecurrentNetwork, data: TaskData) -> dict[str, n
         ``inputs, hidden, outputs, targets, concepts, delay, answer_step`` and, for LSTM, ``cell``,
         with the dtypes of :data:`DATASETS`.
     """
-    from .models import run_stepwise  # torch only here
+    from inforelay.nets.models import run_stepwise  # torch only here
 
     run = run_stepwise(network, data.inputs)
     arrays = {

@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .io import atomic_path
-from .models import RecurrentNetwork, build_network
-from .seeding import derive_seed
-from .tasks import TaskData
+from inforelay.core.atomic import atomic_path
+from inforelay.core.seeding import derive_seed
+from inforelay.nets.models import RecurrentNetwork, build_network
+from inforelay.tasks.generate import TaskData
 
 __all__ = [
     "TrainingConfig",

@@ -2,7 +2,7 @@
 
 Workflow scripts call :func:`setup_job` first. It sends logging (and any
 uncaught exception) to the rule's log file, turns SIGTERM into a normal exit so
-that :func:`inforelay.io.atomic_path` removes its temporary file when Snakemake
+that :func:`inforelay.core.atomic.atomic_path` removes its temporary file when Snakemake
 or SLURM cancels a job, and caps BLAS threads at the rule's thread count.
 """
 

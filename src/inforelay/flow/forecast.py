@@ -1,7 +1,7 @@
 """Training a recurrent network to forecast a series, with the monitors of the five questions.
 
-A fully recurrent network (``rnn``/``gru``/``lstm`` from :mod:`inforelay.models`, a few units,
-linear readout) learns to predict the next value(s) of a series (:mod:`inforelay.series`) with
+A fully recurrent network (``rnn``/``gru``/``lstm`` from :mod:`inforelay.nets.models`, a few units,
+linear readout) learns to predict the next value(s) of a series (:mod:`inforelay.flow.series`) with
 Adam and the mean squared error over every step and horizon, for a fixed number of epochs.
 Every epoch records (columns of :attr:`ForecastResult.history`):
 
@@ -25,11 +25,11 @@ Every epoch records (columns of :attr:`ForecastResult.history`):
     ``I(X;T) = H(T)`` (Shwartz-Ziv & Tishby's convention). ``Y`` = the first target
     ``x_{t+1}``, cut into ``target_bins`` equal-frequency bins (edges from the same fixed
     subset, so they do not change between epochs). ``I(T;Y)`` is the plug-in MI
-    (:func:`inforelay.info.mutual_information`). ``H_unit`` is the mean single-unit entropy of the
+    (:func:`inforelay.info.measures.mutual_information`). ``H_unit`` is the mean single-unit entropy of the
     binned units (the "complexity"). All in bits.
 
 Determinism: the initial weights come from ``build_network(seed=…)``, the minibatch order from
-:func:`inforelay.seeding.derive_rng` on ``(seed, epoch)``, and training runs with the configured
+:func:`inforelay.core.seeding.derive_rng` on ``(seed, epoch)``, and training runs with the configured
 torch threads on the CPU; the same seed gives the same weights and history.
 """
 
@@ -45,10 +45,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .info import entropy, joint_codes, mutual_information
-from .models import RecurrentNetwork, build_network, run_stepwise
-from .seeding import derive_rng
-from .series import SeriesSplits, SeriesWindows
+from inforelay.core.seeding import derive_rng
+from inforelay.flow.series import SeriesSplits, SeriesWindows
+from inforelay.info.measures import entropy, joint_codes, mutual_information
+from inforelay.nets.models import RecurrentNetwork, build_network, run_stepwise
 
 __all__ = [
     "LAYERS",
@@ -185,7 +185,7 @@ def train_forecast(arch: str, data: SeriesSplits, config: ForecastConfig, seed: 
     arch
         ``"rnn"``, ``"gru"`` or ``"lstm"``.
     data
-        Windows of the series (:func:`inforelay.series.prepare_series`).
+        Windows of the series (:func:`inforelay.flow.series.prepare_series`).
     config
         Training settings.
     seed
@@ -243,13 +243,13 @@ def train_forecast(arch: str, data: SeriesSplits, config: ForecastConfig, seed: 
 
 
 def record_forecast(network: RecurrentNetwork, windows: SeriesWindows) -> dict[str, np.ndarray]:
-    """Every state of a forecaster on windows, from :func:`inforelay.models.run_stepwise`.
+    """Every state of a forecaster on windows, from :func:`inforelay.nets.models.run_stepwise`.
 
     Returns
     -------
     dict
         float32 ``inputs``, ``hidden``, [``cell``], ``outputs``, ``targets`` (``(n, T, H)``) and
-        int64 ``start``: the arrays of :func:`inforelay.series.write_series_recording`.
+        int64 ``start``: the arrays of :func:`inforelay.flow.series.write_series_recording`.
     """
     run = run_stepwise(network, windows.inputs)
     arrays = {"inputs": windows.inputs, "hidden": run.hidden, "outputs": run.outputs,

@@ -74,9 +74,9 @@ from scipy import stats
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from .io import atomic_path
-from .provenance import provenance_attrs, to_json
-from .seeding import derive_rng
+from inforelay.core.atomic import atomic_path
+from inforelay.core.provenance import provenance_attrs, to_json
+from inforelay.core.seeding import derive_rng
 
 __all__ = [
     "ESTIMATORS",
@@ -265,8 +265,8 @@ def neurons_from_arrays(
 
 def read_neurons(path: str | os.PathLike[str], *, include_cell: bool = False) -> Neurons:
     """Neurons of an activation file (DESIGN §5 layout: ``inputs``, ``hidden``, [``cell``],
-    ``outputs``), read through :func:`inforelay.recording.read_activations`."""
-    from .recording import read_activations
+    ``outputs``), read through :func:`inforelay.nets.recording.read_activations`."""
+    from inforelay.nets.recording import read_activations
 
     acts = read_activations(path)
     cell = acts.cell if include_cell else None
@@ -1003,11 +1003,11 @@ def phase_boundary(snr: np.ndarray, method: str = "threshold") -> int:
 def total_relay(relay: Any, state: str = "hidden") -> np.ndarray:
     """Total relay of every unit: ``contribution`` summed over time steps and concepts (bits).
 
-    ``relay`` is what :func:`inforelay.relay.read_relay` returns (a mapping from state name to a
+    ``relay`` is what :func:`inforelay.relay.search.read_relay` returns (a mapping from state name to a
     ``RelayOverTime``) or a path to a relay file.
     """
     if isinstance(relay, (str, os.PathLike)):
-        from .relay import read_relay
+        from inforelay.relay.search import read_relay
 
         relay = read_relay(relay)
     if state not in relay:

@@ -9,12 +9,12 @@ Two series:
 ``synthetic``
     A series with known structure: ``x_t = sin(2πt/12) + 0.5 sin(2πt/37) + e_t`` with AR(2)
     noise ``e_t = 0.6 e_{t−1} − 0.3 e_{t−2} + 0.3 ε_t`` (``ε`` standard normal, seeded through
-    :func:`inforelay.seeding.derive_rng`).
+    :func:`inforelay.core.seeding.derive_rng`).
 
 Recordings of a forecaster (:func:`write_series_recording`) use the activation-file names of
 DESIGN §5 for the neurons (``inputs``, ``hidden``, [``cell``], ``outputs``, all ``(n, T, ·)``
 float32) plus ``targets`` ``(n, T, H)`` and ``start`` ``(n,)``; attribute ``kind`` is
-``"series-recording"``. (``inforelay.recording.read_activations`` refuses them: they have no
+``"series-recording"``. (``inforelay.nets.recording.read_activations`` refuses them: they have no
 concepts, delays or answer steps.)
 
 A series is split *chronologically* into train / validation / test parts (fractions), then
@@ -34,9 +34,9 @@ from typing import Any
 import h5py
 import numpy as np
 
-from .io import atomic_path
-from .seeding import derive_rng
-from .tasks import read_attrs, write_attrs
+from inforelay.core.atomic import atomic_path
+from inforelay.core.hdf5 import read_attrs, write_attrs
+from inforelay.core.seeding import derive_rng
 
 __all__ = [
     "SERIES",

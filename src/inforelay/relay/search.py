@@ -38,11 +38,11 @@ from typing import Any
 import h5py
 import numpy as np
 
-from .info import BINARIZATION_METHODS, _labels, _pack_codes, binarize
-from .io import atomic_path
-from .provenance import provenance_attrs
-from .seeding import derive_rng
-from .tasks import decode_attr, read_attrs, write_attrs
+from inforelay.core.atomic import atomic_path
+from inforelay.core.hdf5 import decode_attr, read_attrs, write_attrs
+from inforelay.core.provenance import provenance_attrs
+from inforelay.core.seeding import derive_rng
+from inforelay.info.measures import BINARIZATION_METHODS, _labels, _pack_codes, binarize
 
 __all__ = [
     "RelayResult",
@@ -160,7 +160,7 @@ def _check_arrays(
         if arr.shape != (n,):
             raise ValueError(f"{name} must have shape ({n},) like bits' samples, got {arr.shape}")
     if bits.size and not np.all((bits == 0) | (bits == 1)):
-        raise ValueError("bits must contain only 0 and 1 (see inforelay.info.binarize)")
+        raise ValueError("bits must contain only 0 and 1 (see inforelay.info.measures.binarize)")
     x, mx = _labels(x_in)
     z, mz = _labels(x_out)
     return x, mx, z, mz, bits.astype(np.int8, copy=False)
@@ -532,7 +532,7 @@ def greedy_relay(
     x_in, x_out
         ``(n,)`` discrete samples (0/1: concept bit and the network's answer).
     bits
-        ``(n, N)`` 0/1 unit states (see :func:`inforelay.info.binarize`).
+        ``(n, N)`` 0/1 unit states (see :func:`inforelay.info.measures.binarize`).
     n_shuffles
         Permutations of ``x_in`` for a shuffle null of ``full`` (0: none).
     rng
@@ -848,11 +848,11 @@ def relay_over_time(
     activations
         Path of an activation file (HDF5, see :func:`read_relay_inputs`) or an
         object with ``hidden``, ``outputs``, ``concepts``, ``answer_step`` and
-        optionally ``cell`` and ``attrs`` (e.g. :class:`inforelay.recording.Activations`).
+        optionally ``cell`` and ``attrs`` (e.g. :class:`inforelay.nets.recording.Activations`).
     state
         ``"hidden"`` or ``"cell"`` (LSTM).
     method
-        Binarization method (:data:`inforelay.info.BINARIZATION_METHODS`).
+        Binarization method (:data:`inforelay.info.measures.BINARIZATION_METHODS`).
     n_shuffles
         Shuffle-null permutations per search (0: none).
     seed
@@ -974,10 +974,10 @@ def write_relay(
     ``order (T,C,N) int64``, ``curve (T,C,N+1)`` and, with a shuffle null,
     ``null_mean (T,C)``, ``p_value (T,C)``; group attributes ``analysis_step``,
     ``n_samples``, ``method``. File attributes: ``format``, the provenance
-    ``versions``/``config`` (:func:`inforelay.provenance.provenance_attrs` of
+    ``versions``/``config`` (:func:`inforelay.core.provenance.provenance_attrs` of
     ``config_slice``) and ``attrs``, which override those defaults (so a caller
     may pass its own ``**provenance_attrs(...)``); values are encoded with
-    :func:`inforelay.tasks.encode_attr` (mappings as JSON strings, sequences as arrays).
+    :func:`inforelay.core.hdf5.encode_attr` (mappings as JSON strings, sequences as arrays).
     """
     if not results:
         raise ValueError(f"{path}: no relay results to write")
