@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from inforelay.claims.flow import evaluate_flow_claims
 from inforelay.flow import analysis as flow
 from inforelay.info.measures import mutual_information
 
@@ -239,7 +240,7 @@ def test_training_summary_and_claims():
         "branch": "networks", "network": np.repeat(list("abcdef"), 3),
         "kind": ["input", "hidden", "output"] * 6,
         "progression": [0.0, 0.5, 1.0] * 6})
-    claims = flow.evaluate_flow_claims(networks, neurons, pd.DataFrame([summary] * 6))
+    claims = evaluate_flow_claims(networks, neurons, pd.DataFrame([summary] * 6))
     by_claim = claims.set_index("claim")
     assert by_claim.loc["output units lie further along the information flow than hidden units", "verdict"] == "held"
     bottleneck = [c for c in claims["claim"] if c.startswith("information bottleneck")][0]

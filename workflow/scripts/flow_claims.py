@@ -3,8 +3,8 @@
 import pandas as pd
 from pandas.errors import EmptyDataError
 
+from inforelay.claims.flow import evaluate_flow_claims
 from inforelay.core.atomic import write_table
-from inforelay.flow.analysis import evaluate_flow_claims
 from inforelay.pipeline.jobs import setup_job
 
 log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
