@@ -61,3 +61,44 @@ def write_attrs(target: h5py.AttributeManager, attrs: Mapping[str, Any]) -> None
     """Write ``attrs`` (encoded with :func:`encode_attr`)."""
     for key, value in attrs.items():
         target[str(key)] = encode_attr(value)
+
+
+class FileFormatError(ValueError):
+    """A file inforelay cannot use: missing, unreadable, or not of the expected kind.
+
+    The one base class of every file error (task data, networks, recordings, relay, flow).
+    Its message starts with the file's path, so one line says what is wrong and where.
+    """
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def write_format(target: h5py.AttributeManager, name: str, version: int) -> None:
+    """Tag a file with its kind (``format``) and the version of that layout (``format_version``)."""
+    target["format"] = name
+    target["format_version"] = int(version)
+
+
+def check_format(
+    attrs: h5py.AttributeManager,
+    path: object,
+    name: str,
+    versions: tuple[int, ...] = (1,),
+    error: type[FileFormatError] = FileFormatError,
+) -> None:
+    """Raise ``error`` (naming ``path``) unless the file is tagged as format ``name``.
+
+    Files written before the tag existed (no ``format`` attribute) are accepted; their layout is
+    checked by the reader.
+    """
+    if "format" not in attrs:
+        return
+    found = decode_attr(attrs["format"])
+    if found != name:
+        raise error(path, f"is a {found!r} file, expected {name!r}")
+    version = int(decode_attr(attrs.get("format_version", versions[0])))
+    if version not in versions:
+        raise error(path, f"{name} format version {version} is not supported (known: {versions})")
