@@ -1,11 +1,17 @@
-"""Time the whole pipeline on a config and break the cost down per rule.
+"""Time the whole pipeline on a config, break the cost down per rule, and compare with a reference.
 
-Copies the workflow into a scratch directory, runs ``snakemake --cores N`` on the
-given config from scratch, then reads every job's ``benchmark:`` file and prints
-a table: jobs per rule, median wall and CPU seconds per job, and the share of
-the run. It extrapolates the per-network rules to the paper's 720 networks.
+Copies the workflow (and its library, ``src/inforelay``) into a scratch directory, runs
+``snakemake --cores N`` on the given config from scratch, then reads every job's ``benchmark:``
+file and prints a table: jobs per rule, median wall and CPU seconds per job, the share of the
+run, and the ratio of the median wall time to the reference's. It extrapolates the
+per-network rules to the paper's 720 networks.
 
-    python bench/pipeline.py --config config/quick.yaml --cores 2
+The reference is either another checkout run the same way right before (``--reference DIR``,
+e.g. ``git archive <commit> | tar -x -C DIR``: same machine, same load) or, by default, the
+numbers of :data:`REFERENCE` stated below.
+
+    python bench/pipeline.py                      # tests/data/tiny_flow.yaml vs REFERENCE
+    python bench/pipeline.py --config config/quick.yaml --reference /tmp/previous
 """
 
 from __future__ import annotations
@@ -20,66 +26,125 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from workflow_copy import copy_workflow  # noqa: E402
+from inforelay.pipeline.workdir import REPO_ROOT, copy_workflow, workflow_env
 
 PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
 
+#: The previous version (commit 036bc99, before the workflow scripts became adapters over
+#: ``inforelay.pipeline.steps``) on ``tests/data/tiny_flow.yaml`` (every kind of rule), 2 cores
+#: shared with other work (load average 4-6): end-to-end wall seconds and the median wall
+#: seconds per job of each rule (per figure for the figure rules). Loaded-machine numbers:
+#: for a fair comparison, run ``--reference`` on the same machine instead.
+REFERENCE = {
+    "label": "previous version 036bc99, tests/data/tiny_flow.yaml, 2 cores, load 4-6",
+    "config": "tests/data/tiny_flow.yaml",
+    "end_to_end_s": 472.0,
+    "median_wall_s": {
+        "generate_task": 1.09, "generate_evaluation": 1.11, "train": 23.33, "record": 16.01,
+        "evaluate": 14.85, "relay": 2.46, "knockout": 18.55, "latent": 10.81,
+        "aggregate_generalization": 2.23, "aggregate_knockout": 3.55, "aggregate_latent": 4.0,
+        "aggregate_relay": 3.28, "claims": 5.78, "fig01_tasks": 14.81, "fig02_generalization": 9.32,
+        "fig03_greedy": 26.46, "fig04_knockout_memory": 14.35, "fig06_relay_time": 30.33,
+        "fig07_relay_architectures": 15.02, "fig08_correlation": 9.11, "fig09_overlap": 6.47,
+        "fig10_distribution_memory": 16.82, "fig12_pca": 35.04, "fig13_pca_removal": 30.95,
+        "flow_train_forecast": 22.73, "flow_record_forecast": 15.0, "flow_forecast": 10.37,
+        "flow_network": 9.75, "flow_aggregate": 6.83, "flow_claims": 6.84, "flow_graph": 19.84,
+        "flow_progression": 15.63, "flow_infoplane": 11.51, "flow_gradients": 20.4,
+        "flow_relay": 9.25,
+    },
+}
+
+
+#: benchmark folders that hold several rules' files (``figures/fig03_greedy.tsv``)
+_SHARED_FOLDERS = {"aggregate": "aggregate_", "figures": "", "flow_figures": ""}
+
+
+def job_kind(relative: Path) -> str:
+    """The rule (or figure) a benchmark file belongs to, from its path under ``benchmarks/``."""
+    parts = relative.parts
+    if len(parts) == 1:
+        return relative.stem
+    if parts[0] in _SHARED_FOLDERS:
+        return _SHARED_FOLDERS[parts[0]] + relative.stem
+    return parts[0]
 
 
 def benchmark_table(workdir: Path) -> pd.DataFrame:
+    """One row per job: its rule, wall and CPU seconds (from the ``benchmark:`` files)."""
     rows = []
     for path in (workdir / "benchmarks").rglob("*.tsv"):
-        rule = path.relative_to(workdir / "benchmarks").parts[0]
         frame = pd.read_csv(path, sep="\t")
-        rows.append({"rule": rule, "wall_s": float(frame["s"].iloc[0]), "cpu_s": float(frame["cpu_time"].iloc[0])})
+        rows.append({"rule": job_kind(path.relative_to(workdir / "benchmarks")),
+                     "wall_s": float(frame["s"].iloc[0]), "cpu_s": float(frame["cpu_time"].iloc[0])})
     return pd.DataFrame(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, default=ROOT / "config" / "quick.yaml")
-    parser.add_argument("--cores", type=int, default=2)
-    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    args = parser.parse_args(argv)
-
+def run(source: Path, config: Path, cores: int, keep: bool) -> tuple[float, pd.DataFrame]:
+    """Run the workflow of checkout ``source`` on ``config``; end-to-end seconds and its jobs."""
     workdir = Path(tempfile.mkdtemp(prefix="inforelay-bench-"))
-    copy_workflow(workdir, args.config.resolve(), "bench-config.yaml")
+    copy_workflow(workdir, config, "bench-config.yaml", library=True, source=source)
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", str(args.cores), "--configfile", "bench-config.yaml"],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-    )
+        [sys.executable, "-m", "snakemake", "--cores", str(cores), "--configfile", "bench-config.yaml"],
+        cwd=workdir, capture_output=True, text=True, env=workflow_env(workdir),
+    )  # fmt: skip
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
-        return result.returncode
-
+        raise SystemExit(f"{source}: snakemake failed (exit {result.returncode}); kept {workdir}")
     jobs = benchmark_table(workdir)
-    summary = (
+    if keep:
+        print(f"kept: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return elapsed, jobs
+
+
+def summary(jobs: pd.DataFrame, reference: dict[str, float]) -> pd.DataFrame:
+    """Per rule: jobs, median wall and CPU seconds, total, share, reference median and ratio."""
+    out = (
         jobs.groupby("rule")
         .agg(jobs=("wall_s", "size"), wall_median_s=("wall_s", "median"), cpu_median_s=("cpu_s", "median"),
              wall_total_s=("wall_s", "sum"))
         .sort_values("wall_total_s", ascending=False)
-    )
-    summary["share_of_job_time"] = summary["wall_total_s"] / summary["wall_total_s"].sum()
-    n_networks = int(summary.loc["train", "jobs"]) if "train" in summary.index else 0
+    )  # fmt: skip
+    out["share_of_job_time"] = out["wall_total_s"] / out["wall_total_s"].sum()
+    out["reference_median_s"] = [reference.get(rule, float("nan")) for rule in out.index]
+    out["ratio_to_reference"] = out["wall_median_s"] / out["reference_median_s"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, default=REPO_ROOT / REFERENCE["config"])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--reference", type=Path, default=None,
+                        help="another checkout to run first as the reference (default: REFERENCE)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    args = parser.parse_args(argv)
+
+    config = args.config.resolve()
+    label, ref_total, ref_medians = REFERENCE["label"], REFERENCE["end_to_end_s"], REFERENCE["median_wall_s"]
+    if args.reference is None and config != (REPO_ROOT / REFERENCE["config"]).resolve():
+        label, ref_total, ref_medians = f"none (REFERENCE is of {REFERENCE['config']})", None, {}
+    if args.reference is not None:
+        ref_total, ref_jobs = run(args.reference.resolve(), config, args.cores, args.keep)
+        ref_medians = ref_jobs.groupby("rule")["wall_s"].median().to_dict()
+        label = f"{args.reference} run just before, same config and cores"
+    elapsed, jobs = run(REPO_ROOT, config, args.cores, args.keep)
+    table = summary(jobs, ref_medians)
+    n_networks = int(table.loc["train", "jobs"]) if "train" in table.index else 0
 
     print(f"config: {args.config}  cores: {args.cores}  networks: {n_networks}")
-    print(f"end to end: {elapsed:.1f} s wall ({len(jobs)} jobs)\n")
-    print(summary.to_markdown(floatfmt=".3f"))
-    per_network = summary.loc[[r for r in PER_NETWORK if r in summary.index], "wall_median_s"].sum()
+    print(f"reference: {label}")
+    ratio = f"{elapsed / ref_total:.2f}x the reference's {ref_total:.1f} s" if ref_total else "no reference"
+    print(f"end to end: {elapsed:.1f} s wall ({len(jobs)} jobs); {ratio}\n")
+    print(table.to_markdown(floatfmt=".3f"))
+    per_network = table.loc[[r for r in PER_NETWORK if r in table.index], "wall_median_s"].sum()
     print(f"\nper-network rules, median wall per network: {per_network:.2f} s")
     for cores in (2, 8):
         print(f"extrapolated 720 networks on {cores} cores: {720 * per_network / cores / 60:.1f} min "
               "(per-network jobs only, median costs)")
-    if args.keep:
-        print(f"\nkept: {workdir}")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 

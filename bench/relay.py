@@ -1,23 +1,30 @@
 """Benchmark: relay information — greedy search, binarization and the cost per network.
 
-Times (median of repeated runs, one process, single thread; wall and CPU time):
+Times (one process, one core: BLAS/OpenMP pools limited to one thread; wall and CPU time):
 
-- one greedy search, fast (:func:`inforelay.relay.search.greedy_relay`) vs the plain reference
-  (``_reference_greedy_relay``: one ``np.unique`` per entropy term, a loop over candidates)
-  at 12 units × {1k, 3k, 10k} samples, and the fast one at 64 and 256 units × 3k samples;
+- one greedy search, fast (:func:`inforelay.relay.greedy_relay`) against the *plain*
+  implementation (:func:`inforelay.relay.reference.plain_greedy_relay`: rows packed into
+  integer codes, one 1-D ``np.unique`` per entropy term, candidates in a Python loop) at
+  12 units × {1k, 3k, 10k} samples, and the fast one at 64 and 256 units × 3k samples; the
+  *strawman* (:func:`inforelay.relay.reference.reference_greedy_relay`, ``np.unique(axis=0)``
+  on stacked columns) once at 12 × 3k, only to show how far it is from the plain one;
+- a shuffle null (100 and 1,000 permutations of ``X_in``) of one search;
 - binarization of 12 units × 3k samples: exact 1-D 2-means vs scikit-learn KMeans vs median;
-- the per-network cost: :func:`inforelay.relay.search.relay_all_states` on a synthetic LSTM-like
+- the per-network cost: :func:`inforelay.relay.relay_all_states` on a synthetic LSTM-like
   recording (2,000 samples, 15 steps, 12 units, 3 concepts; hidden + cell = 90 searches);
+- a large recording: :func:`inforelay.relay.relay_over_time` of the hidden state of 256 units
+  × 100 steps × 3 concepts × 2,000 samples (300 searches), the issue's budget being 30 s;
 - how often the greedy search is optimal (equals the exhaustive search at every set size)
   on small random networks (≤ 10 units).
 
 Two kinds of unit states are timed: ``network-like`` (units are noisy tanh mixtures of the
 three concept bits, as in a trained network: many samples share a binary pattern) and
 ``random`` (independent coin flips, the worst case: every sample has its own pattern).
-Prints markdown tables.
+Speed-ups are CPU-time ratios measured back to back (fast, plain, fast), the median over
+rounds, so that a shared machine's load hits both alike. Prints markdown tables.
 
-    python bench/relay.py                 # everything (about a minute)
-    python bench/relay.py --quick         # fewer repeats, no 10k reference
+    python bench/relay.py                 # everything (a few minutes)
+    python bench/relay.py --quick         # fewer repeats, no 10k plain, 20 of the 100 large steps
 """
 
 from __future__ import annotations
@@ -31,13 +38,14 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from inforelay.info.measures import binarize
-from inforelay.relay.search import (
-    _exhaustive_relay,
-    _reference_greedy_relay,
-    greedy_relay,
-    relay_all_states,
+from inforelay.info import binarize
+from inforelay.relay import greedy_relay, relay_all_states, relay_over_time
+from inforelay.relay.reference import (
+    exhaustive_relay,
+    plain_greedy_relay,
+    reference_greedy_relay,
 )
 
 
@@ -64,7 +72,7 @@ def random_bits(n: int, n_units: int, rng: np.random.Generator):
 
 
 def lstm_like_recording(n: int = 2000, n_steps: int = 15, n_units: int = 12, seed: int = 0):
-    """A synthetic LSTM-like recording of the memory task (DESIGN §5 arrays, in memory).
+    """A synthetic LSTM-like recording of the memory task (the arrays of docs/relay.md §6, in memory).
 
     Concept k enters at 0-based step 3, 6, 9; from then on a random subset of units carries it
     (with drifting weights); answers at step ``n_steps - 1`` copy the concepts with 2% errors.
@@ -118,47 +126,98 @@ def median_time(
 
 
 def fmt_ms(seconds: float) -> str:
+    """Seconds as milliseconds with three significant digits (whole ms from 100 ms)."""
     ms = seconds * 1e3
     return f"{ms:.3g}" if ms < 100 else f"{ms:.0f}"
 
 
+def cpu_ratio(fast: Callable[[], object], slow: Callable[[], object], rounds: int) -> tuple[float, float, float]:
+    """Median over ``rounds`` of slow CPU time / fast CPU time, timed back to back (fast, slow, fast).
+
+    Returns ``(ratio, fast CPU, slow CPU)`` (medians, seconds); the fast time of a round is
+    the median of five runs before and five after the slow run.
+    """
+    ratios, fasts, slows = [], [], []
+    for _ in range(rounds):
+        before = median_time(fast, 5, warmup=False)[1]
+        slow_cpu = median_time(slow, 1, warmup=False)[1]
+        after = median_time(fast, 5, warmup=False)[1]
+        fast_cpu = (before + after) / 2
+        ratios.append(slow_cpu / fast_cpu)
+        fasts.append(fast_cpu)
+        slows.append(slow_cpu)
+    return statistics.median(ratios), statistics.median(fasts), statistics.median(slows)
+
+
+def same_result(a, b) -> bool:
+    """Identical order; curve, node_relay and contribution within 1e-12 bits."""
+    return bool(
+        np.array_equal(a.order, b.order)
+        and all(
+            np.allclose(getattr(a, key), getattr(b, key), rtol=0, atol=1e-12)
+            for key in ("curve", "node_relay", "contribution")
+        )
+    )
+
+
+def search_data(kind: str, n: int, n_units: int):
+    """``(x, z, bits)`` of one search: network-like (binarized) or random units."""
+    rng = np.random.default_rng(n_units * 100_003 + n)
+    if kind == "network-like":
+        x, z, act = network_like(n, n_units, rng)
+        return x, z, binarize(act)
+    return random_bits(n, n_units, rng)
+
+
 def bench_greedy(quick: bool) -> list[str]:
+    """Table rows: one greedy search, fast vs the plain implementation (speed-up = plain / fast CPU)."""
     rows = [
         "| data | units | samples | distinct rows | fast wall (ms) | fast CPU (ms) "
-        "| reference wall (ms) | speed-up | same result |",
+        "| plain CPU (ms) | speed-up vs plain | same result |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     cases = [(12, 1000), (12, 3000), (12, 10_000), (64, 3000), (256, 3000)]
     for kind in ("network-like", "random"):
         for n_units, n in cases:
-            rng = np.random.default_rng(n_units * 100_003 + n)
-            if kind == "network-like":
-                x, z, act = network_like(n, n_units, rng)
-                bits = binarize(act)
-            else:
-                x, z, bits = random_bits(n, n_units, rng)
+            x, z, bits = search_data(kind, n, n_units)
             distinct = len(np.unique(bits, axis=0))
             fast, fast_cpu, a = median_time(lambda: greedy_relay(x, z, bits), 3 if n_units > 12 else 20, 0.3)
-            ref_cell = speed = same = "–"
-            run_ref = n_units == 12 and not (quick and n > 3000)
-            if run_ref:
-                ref, _, b = median_time(
-                    lambda: _reference_greedy_relay(x, z, bits), 1 if n > 3000 else 3, warmup=False
+            plain_cell = speed = same = "–"
+            if n_units == 12 and not (quick and n > 3000):
+                rounds = 1 if n > 3000 else (3 if quick else 7)
+                speed_up, fast_cpu, plain_cpu = cpu_ratio(
+                    lambda: greedy_relay(x, z, bits), lambda: plain_greedy_relay(x, z, bits), rounds
                 )
-                ok = (
-                    np.array_equal(a.order, b.order)
-                    and np.allclose(a.curve, b.curve, rtol=0, atol=1e-9)
-                    and np.allclose(a.node_relay, b.node_relay, rtol=0, atol=1e-9)
-                )
-                ref_cell, speed, same = fmt_ms(ref), f"{ref / fast:.0f}×", "yes" if ok else "NO"
+                plain_cell, speed = fmt_ms(plain_cpu), f"{speed_up:.0f}×"
+                same = "yes" if same_result(a, plain_greedy_relay(x, z, bits)) else "NO"
             rows.append(
                 f"| {kind} | {n_units} | {n} | {distinct} | {fmt_ms(fast)} | {fmt_ms(fast_cpu)} "
-                f"| {ref_cell} | {speed} | {same} |"
+                f"| {plain_cell} | {speed} | {same} |"
             )
+    x, z, bits = search_data("network-like", 3000, 12)
+    straw, straw_cpu, b = median_time(lambda: reference_greedy_relay(x, z, bits), 1, warmup=False)
+    plain_cpu = median_time(lambda: plain_greedy_relay(x, z, bits), 3)[1]
+    rows.append(
+        f"\nStrawman (``reference_greedy_relay``, ``np.unique(axis=0)`` per term) at network-like 12 × 3000: "
+        f"{fmt_ms(straw_cpu)} ms CPU, {straw_cpu / plain_cpu:.0f}× the plain implementation "
+        f"(same result: {'yes' if same_result(b, greedy_relay(x, z, bits)) else 'NO'})."
+    )
+    return rows
+
+
+def bench_null(quick: bool) -> list[str]:
+    """Table rows: the shuffle null of one search (all permutations counted in batched bincounts)."""
+    rows = ["| shuffle null (network-like, 12 units × 3,000 samples) | wall (ms) | CPU (ms) |", "|---|---:|---:|"]
+    x, z, bits = search_data("network-like", 3000, 12)
+    base = median_time(lambda: greedy_relay(x, z, bits), 10)[1]
+    for shuffles in (100, 1000):
+        wall, cpu, _ = median_time(lambda: greedy_relay(x, z, bits, n_shuffles=shuffles), 3 if quick else 5)
+        rows.append(f"| search + {shuffles} shuffles (search alone: {fmt_ms(base)} ms CPU) | {fmt_ms(wall)} | {fmt_ms(cpu)} |")
     return rows
 
 
 def bench_binarize(quick: bool) -> list[str]:
+    """Table rows: the binarization methods on 12 units × 3,000 samples."""
     rng = np.random.default_rng(7)
     _, _, act = network_like(3000, 12, rng)
     rows = ["| method (12 units × 3,000 samples) | wall (ms) | CPU (ms) |", "|---|---:|---:|"]
@@ -173,6 +232,7 @@ def bench_binarize(quick: bool) -> list[str]:
 
 
 def bench_network(quick: bool) -> list[str]:
+    """Table rows: :func:`relay_all_states` on a synthetic LSTM-like recording."""
     rec = lstm_like_recording()
     n_searches = 2 * rec.hidden.shape[1] * rec.concepts.shape[1]
     rows = [
@@ -187,7 +247,27 @@ def bench_network(quick: bool) -> list[str]:
     return rows
 
 
+def bench_large(quick: bool) -> list[str]:
+    """Table rows: relay over time of the hidden state of a 256-unit, 100-step, 3-concept recording."""
+    n_steps = 20 if quick else 100
+    rec = lstm_like_recording(n=2000, n_steps=n_steps, n_units=256, seed=1)
+    rec.cell = None
+    rows = [
+        f"| relay over time, hidden state: 2,000 samples × {n_steps} steps × 256 units × 3 concepts "
+        "| searches | wall (s) | CPU (s) | CPU per search (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for shuffles in (0,) if quick else (0, 100):
+        wall, cpu, _ = median_time(lambda: relay_over_time(rec, n_shuffles=shuffles), 1, warmup=False)
+        searches = 3 * n_steps
+        rows.append(
+            f"| {shuffles} shuffles per search | {searches} | {wall:.1f} | {cpu:.1f} | {1e3 * cpu / searches:.0f} |"
+        )
+    return rows
+
+
 def bench_optimality(quick: bool) -> list[str]:
+    """Table rows: how often the greedy sets equal the exhaustive optimum, size by size."""
     rows = [
         "| units | samples | cases | greedy optimal at every size | greedy sets that are optimal "
         "| largest shortfall (bits) |",
@@ -204,7 +284,7 @@ def bench_optimality(quick: bool) -> list[str]:
             x, z, act = network_like(1000, n_units, rng, noise=0.6)
             bits = binarize(act)
             res = greedy_relay(x, z, bits)
-            best, _ = _exhaustive_relay(x, z, bits)
+            best, _ = exhaustive_relay(x, z, bits)
             greedy_by_size = res.curve[::-1]  # I_R of the greedy set with k units, k = 0..N
             ok = np.isclose(greedy_by_size, best, rtol=0, atol=1e-9)
             sets_ok += int(ok[1:-1].sum())
@@ -219,22 +299,37 @@ def bench_optimality(quick: bool) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark and print the markdown tables."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="fewer repeats; no 10k-sample reference")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats; no 10k plain; 20 large steps")
     args = parser.parse_args(argv)
+    with threadpool_limits(limits=1):  # one core: no BLAS/OpenMP thread pools
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Print every table."""
     cpu = platform.processor() or platform.machine()
     print(
         f"# bench/relay.py — {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}\n"
     )
-    print("load average at start: {:.2f} {:.2f} {:.2f}\n".format(*os.getloadavg()))
+    print(
+        "load average at start: {:.2f} {:.2f} {:.2f} (1, 5, 15 min) on {} CPUs\n".format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
     print("## One greedy search (median)\n")
     print("\n".join(bench_greedy(args.quick)))
     print("\n## Binarization\n")
     print("\n".join(bench_binarize(args.quick)))
+    print("\n## Shuffle null\n")
+    print("\n".join(bench_null(args.quick)))
     print("\n## Cost per network\n")
     print("\n".join(bench_network(args.quick)))
+    print("\n## A large recording (one core)\n")
+    print("\n".join(bench_large(args.quick)))
     print("\n## Greedy vs exhaustive search (network-like units, noise 0.6)\n")
     print("\n".join(bench_optimality(args.quick)))
     print("\nload average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

@@ -2,7 +2,8 @@
 
 Runs a workflow of ``--networks`` light per-network jobs (default 50) through a live SLURM
 cluster (the single-node one of ``tests/slurm/setup-local-slurm.sh`` is enough) in several ways
-and prints a markdown table of wall time, SLURM submissions and overhead per job:
+and prints a markdown table of wall time, its ratio to the reference mode ``local`` (the same
+jobs without SLURM), SLURM submissions and overhead per job:
 
 - ``local``    -- ``snakemake --cores NCPU`` without SLURM: the reference;
 - ``per-job``  -- ``profiles/slurm-local`` without its grouping: one ``sbatch`` per network;
@@ -157,19 +158,21 @@ def run_mode(
 
 
 def table(results: list[Result], networks: int) -> str:
+    """Markdown table: absolute times, and each mode's wall time as a ratio to ``local``'s."""
     local = next((r.wall_s for r in results if r.mode == "local"), None)
     lines = [
-        "| mode | wall s | sbatch calls | SLURM jobs/tasks | s per network "
+        "| mode | wall s | x local | sbatch calls | SLURM jobs/tasks | s per network "
         "| overhead s per network |",
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         over = "" if local is None or r.mode == "local" else f"{(r.wall_s - local) / networks:.2f}"
+        ratio = "" if local is None else f"{r.wall_s / local:.2f}"
         subs = "-" if r.mode == "local" else str(r.submissions)
         jobs = "-" if r.mode == "local" else str(r.slurm_jobs)
         flag = "" if r.ok else " (FAILED)"
         lines.append(
-            f"| {r.mode}{flag} | {r.wall_s:.1f} | {subs} | {jobs} | "
+            f"| {r.mode}{flag} | {r.wall_s:.1f} | {ratio} | {subs} | {jobs} | "
             f"{r.wall_s / networks:.2f} | {over} |"
         )
     return "\n".join(lines)

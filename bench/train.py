@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         network_seed,
         train_network,
     )
-    from inforelay.tasks.generate import generate, parse_delay_regime, task_params
+    from inforelay.tasks import generate, parse_delay_regime, task_params
 
     config, source = load_config(args.config)
     tasks_cfg = config["tasks"]

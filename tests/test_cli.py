@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from inforelay import cli
-from inforelay.relay.search import read_relay, read_relay_attrs, relay_over_time
+from inforelay.relay import read_relay, read_relay_attrs, relay_over_time
 
 
 def make_recording(n=200, n_steps=5, n_units=4, n_concepts=3, seed=0):
@@ -96,37 +97,165 @@ def test_relay_lstm_recording_with_attributes(tmp_path):
     assert list(read_relay(only_cell)) == ["cell"]
 
 
-@pytest.mark.parametrize(
-    "case, message",
-    [
-        ("missing_file", "nothere.h5: no such file"),
-        ("not_hdf5", "text.h5: not a readable HDF5 file"),
-        ("missing_dataset", "partial.h5: missing dataset(s) answer_step"),
-        ("wrong_shape", "shape.h5: outputs must be (200, T, C)"),
-        ("no_cell", "nocell.h5: no 'cell' state"),
-    ],
-)
-def test_input_errors_exit_1_with_one_line_naming_the_file(tmp_path, capsys, case, message):
+def run_error(capsys, argv) -> str:
+    """Run the command, expect exit status 1 and return its one-line stderr."""
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    return err.strip()
+
+
+def corrupt_middle(path, n_bytes=64):
+    """Overwrite bytes in the middle of a file (inside the compressed chunks of a large dataset)."""
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + n_bytes] = bytes(range(n_bytes))
+    path.write_bytes(bytes(data))
+
+
+def bad_input(tmp_path, case):
+    """A bad input file for ``case`` and the text its error line must contain (after the path)."""
     arrays = make_recording()
-    extra: list[str] = []
+    name = tmp_path / f"{case}.h5"
     if case == "missing_file":
-        src = tmp_path / "nothere.h5"
-    elif case == "not_hdf5":
-        src = tmp_path / "text.h5"
-        src.write_text("hidden,outputs\n1,2\n")
-    elif case == "missing_dataset":
-        src = write_h5(tmp_path / "partial.h5", {k: v for k, v in arrays.items() if k != "answer_step"})
-    elif case == "wrong_shape":
-        src = write_h5(tmp_path / "shape.h5", {**arrays, "outputs": arrays["outputs"][:, :, 0]})
-    else:
-        src = write_h5(tmp_path / "nocell.h5", arrays)
-        extra = ["--state", "cell"]
+        return name, "no such file"
+    if case == "not_hdf5":
+        name.write_text("hidden,outputs\n1,2\n")
+        return name, "not a readable HDF5 file"
+    if case == "missing_dataset":
+        write_h5(name, {k: v for k, v in arrays.items() if k != "answer_step"})
+        return name, "missing dataset(s) answer_step"
+    if case == "wrong_shape":
+        write_h5(name, {**arrays, "outputs": arrays["outputs"][:, :, 0]})
+        return name, "outputs must be (200, T, C)"
+    if case == "string_hidden":
+        write_h5(name, {**arrays, "hidden": np.array([b"one", b"two"] * 100)})
+        return name, "hidden must be numbers"
+    if case == "info_length_text":
+        write_h5(name, arrays, {"info_length": "ten"})
+        return name, "info_length must be an integer in 1..5"
+    if case == "corrupted_chunk":
+        rng = np.random.default_rng(0)
+        big = {**arrays, "hidden": rng.normal(size=(200, 5, 400)).astype(np.float32)}
+        with h5py.File(name, "w") as f:
+            for key, value in big.items():
+                f.create_dataset(key, data=value, compression="gzip", chunks=True)
+        corrupt_middle(name)
+        return name, ""
+    if case == "non_binary_concepts":
+        concepts = arrays["concepts"].astype(np.float64)
+        concepts[3, 1] = 2
+        concepts[7, 0] = 0.25
+        write_h5(name, {**arrays, "concepts": concepts})
+        return name, "concepts must be 0/1"
+    if case == "gaussian_concepts":
+        noise = np.random.default_rng(1).normal(size=arrays["concepts"].shape)
+        write_h5(name, {**arrays, "concepts": noise})
+        return name, "concepts must be 0/1"
+    if case == "nan_concepts":
+        concepts = arrays["concepts"].astype(np.float32)
+        concepts[0, 0] = np.nan
+        write_h5(name, {**arrays, "concepts": concepts})
+        return name, "found values nan (first at row 0, column 0)"
+    if case == "string_concepts":
+        write_h5(name, {**arrays, "concepts": arrays["concepts"].astype("S1")})
+        return name, "concepts must be 0/1 numbers"
+    if case == "byte_concepts":
+        noise = np.random.default_rng(2).integers(0, 256, arrays["concepts"].shape, dtype=np.uint8)
+        write_h5(name, {**arrays, "concepts": noise})
+        return name, "concepts must be 0/1"
+    if case == "sigmoid_outputs":
+        write_h5(name, {**arrays, "outputs": (arrays["outputs"] + 1) / 2})
+        return name, "--threshold 0.5"
+    raise AssertionError(case)
+
+
+INPUT_ERRORS = [
+    "missing_file",
+    "not_hdf5",
+    "missing_dataset",
+    "wrong_shape",
+    "string_hidden",
+    "info_length_text",
+    "corrupted_chunk",
+    "non_binary_concepts",
+    "gaussian_concepts",
+    "nan_concepts",
+    "string_concepts",
+    "byte_concepts",
+    "sigmoid_outputs",
+]
+
+
+@pytest.mark.parametrize("case", INPUT_ERRORS)
+def test_input_errors_are_one_line_starting_with_the_file(tmp_path, capsys, case):
+    src, message = bad_input(tmp_path, case)
     out = tmp_path / "relay.h5"
-    assert cli.main(["relay", str(src), "-o", str(out), *extra]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("inforelay relay: error: ")
+    err = run_error(capsys, ["relay", str(src), "-o", str(out)])
+    assert err.startswith(f"{src}: "), err
     assert message in err
     assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+
+
+def test_non_binary_concepts_name_the_offending_values(tmp_path, capsys):
+    src, _ = bad_input(tmp_path, "non_binary_concepts")
+    err = run_error(capsys, ["relay", str(src), "-o", str(tmp_path / "out.h5")])
+    assert "found values 0.25, 2 (first at row 3, column 1)" in err
+
+
+def test_missing_cell_state_is_one_line(tmp_path, capsys):
+    src = write_h5(tmp_path / "nocell.h5", make_recording())
+    err = run_error(capsys, ["relay", str(src), "-o", str(tmp_path / "out.h5"), "--state", "cell"])
+    assert err.startswith(f"{src}: no 'cell' state")
+
+
+def test_sigmoid_outputs_work_with_threshold(tmp_path, capsys):
+    arrays = make_recording()
+    src = write_h5(tmp_path / "sigmoid.h5", {**arrays, "outputs": (arrays["outputs"] + 1) / 2})
+    out = tmp_path / "relay.h5"
+    assert cli.main(["relay", str(src), "-o", str(out), "--threshold", "0.5"]) == 0
+    tanh = write_h5(tmp_path / "tanh.h5", arrays)
+    expected = relay_over_time(str(tanh))
+    np.testing.assert_array_equal(read_relay(out)["hidden"].contribution, expected.contribution)
+    assert read_relay_attrs(out)["config"]["relay"]["threshold"] == 0.5
+
+
+def test_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, capsys):
+    src = write_h5(tmp_path / "mine.h5", make_recording())
+    before = src.read_bytes()
+    for target in (src, tmp_path / "sub" / ".." / "mine.h5"):
+        err = run_error(capsys, ["relay", str(src), "-o", str(target)])
+        assert err.startswith(f"{target}: is the input file")
+    link = tmp_path / "link.h5"
+    link.symlink_to(src)
+    hard = tmp_path / "hard.h5"
+    os.link(src, hard)
+    for target in (link, hard):
+        err = run_error(capsys, ["relay", str(src), "-o", str(target)])
+        assert err.startswith(f"{target}: is the input file")
+    assert src.read_bytes() == before
+
+
+def test_output_directory_is_refused(tmp_path, capsys):
+    src = write_h5(tmp_path / "mine.h5", make_recording())
+    folder = tmp_path / "results"
+    folder.mkdir()
+    err = run_error(capsys, ["relay", str(src), "-o", str(folder)])
+    assert err.startswith(f"{folder}: is a directory")
+    assert list(folder.iterdir()) == []
+
+
+def test_zero_relay_warns_in_one_line(tmp_path, capsys):
+    arrays = make_recording()
+    arrays["outputs"] = np.abs(arrays["outputs"]) - 2.0  # every answer "no": constant X_out
+    src = write_h5(tmp_path / "flat.h5", arrays)
+    assert cli.main(["relay", str(src), "-o", str(tmp_path / "out.h5")]) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 3 and all(line.startswith(f"{src}: ") for line in lines)
+    assert "answers are constant" in lines[0] and lines[0].endswith("[RelayWarning]")
 
 
 def test_bad_arguments_are_usage_errors(tmp_path):

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import distribution_rows, knockout_rows, network_grid, stability_rows
 from matplotlib.figure import Figure
 
 from inforelay.analyses.latent import removal_cluster_scores
@@ -71,107 +72,44 @@ def test_fig06_and_fig07_relay_over_time(tmp_path):
     check_saved(fig, tmp_path, "fig07")
 
 
-def knockout_rows(n_rep: int = 3) -> pd.DataFrame:
+def knockout_table(n_rep: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(0)
+
+    def relay(ranked: str, evaluated: str, k: int) -> float:
+        drop = (0.5 if ranked == evaluated else 0.1) * k / 12
+        return 1 - drop + rng.normal(0, 0.02)
+
     rows = []
-    for model, rep in itertools.product(MODELS, range(n_rep)):
-        key = {"task": "memory", "model": model, "delay_regime": "random", "replicate": rep}
-        for rc, ec in itertools.product(NAMES, NAMES):
-            rows.append(
-                {
-                    **key,
-                    "set_kind": "baseline",
-                    "ranked_concept": rc,
-                    "k": 0,
-                    "draw": 0,
-                    "evaluated_concept": ec,
-                    "accuracy": 1.0,
-                }
-            )
-            for k in range(1, 13):
-                drop = (0.5 if rc == ec else 0.1) * k / 12
-                rows.append(
-                    {
-                        **key,
-                        "set_kind": "relay",
-                        "ranked_concept": rc,
-                        "k": k,
-                        "draw": 0,
-                        "evaluated_concept": ec,
-                        "accuracy": 1 - drop + rng.normal(0, 0.02),
-                    }
-                )
-                for d in range(2):
-                    rows.append(
-                        {
-                            **key,
-                            "set_kind": "random",
-                            "ranked_concept": rc,
-                            "k": k,
-                            "draw": d,
-                            "evaluated_concept": ec,
-                            "accuracy": 1 - 0.2 * k / 12,
-                        }
-                    )
+    for key in network_grid(n_rep, regimes=("random",)):
+        rows += knockout_rows(key, relay, lambda r, e, k, d: 1 - 0.2 * k / 12, n_draws=2)
     return pd.DataFrame(rows)
-
-
 def test_fig04_knockout(tmp_path):
-    df = knockout_rows()
+    df = knockout_table()
     check_saved(plot_knockout(df, task="memory", concept_names=NAMES), tmp_path, "fig04")
     with pytest.raises(ValueError, match="no knockout rows"):
         plot_knockout(df, task="block")
 
 
-def stability_rows() -> pd.DataFrame:
+def stability_table() -> pd.DataFrame:
     rng = np.random.default_rng(1)
     rows = []
-    for task, model, regime, rep in itertools.product(
-        ("memory", "block"), MODELS, ("1", "2", "3", "4", "5", "random"), range(3)
-    ):
-        for c, measure in itertools.product(NAMES, ("r", "overlap")):
-            rows.append(
-                {
-                    "task": task,
-                    "model": model,
-                    "delay_regime": regime,
-                    "replicate": rep,
-                    "concept": c,
-                    "measure": measure,
-                    "value": rng.uniform(0.2, 0.9),
-                }
-            )
+    for key in network_grid(3, tasks=("memory", "block")):
+        rows += stability_rows(key, lambda c, m: rng.uniform(0.2, 0.9))
     return pd.DataFrame(rows)
-
-
 def test_fig08_fig09_stability(tmp_path):
-    df = stability_rows()
+    df = stability_table()
     check_saved(plot_stability(df, "r"), tmp_path, "fig08")
     check_saved(plot_stability(df, "overlap"), tmp_path, "fig09")
 
 
-def distribution_rows() -> pd.DataFrame:
+def distribution_table() -> pd.DataFrame:
     rng = np.random.default_rng(2)
     rows = []
-    for model, rep in itertools.product(MODELS, range(4)):
-        for c, u in itertools.product(NAMES, range(12)):
-            rows.append(
-                {
-                    "task": "memory",
-                    "model": model,
-                    "delay_regime": "random",
-                    "replicate": rep,
-                    "concept": c,
-                    "unit": u,
-                    "relay": 0.0,
-                    "carrier": bool(rng.random() < 0.3),
-                }
-            )
+    for key in network_grid(4, regimes=("random",)):
+        rows += distribution_rows(key, lambda c, u: bool(rng.random() < 0.3), lambda _: 0.0)
     return pd.DataFrame(rows)
-
-
 def test_distribution_summary_fractions():
-    per_node, per_concept = distribution_summary(distribution_rows())
+    per_node, per_concept = distribution_summary(distribution_table())
     assert list(per_node.columns) == [
         "task",
         "model",
@@ -188,7 +126,7 @@ def test_distribution_summary_fractions():
 
 def test_fig10_concept_distribution(tmp_path):
     check_saved(
-        plot_concept_distribution(distribution_rows(), task="memory", concept_names=NAMES),
+        plot_concept_distribution(distribution_table(), task="memory", concept_names=NAMES),
         tmp_path,
         "fig10",
     )
@@ -222,3 +160,25 @@ def test_fig12_fig13_latent(tmp_path):
         s.insert(0, "task", "memory")
         frames.append(s)
     check_saved(plot_removal_scores(pd.concat(frames), task="memory"), tmp_path, "fig13_aggregate")
+
+
+def test_table_helpers():
+    from inforelay.figures import concept_order, ordered, select_rows
+
+    df = knockout_table(1)
+    assert ordered(["lstm", "x", "rnn", "lstm"], ["rnn", "gru", "lstm"]) == ["rnn", "lstm", "x"]
+    assert concept_order(None, df["evaluated_concept"]) == list(NAMES)
+    assert concept_order(("C", "A"), df["evaluated_concept"]) == ["C", "A"]
+    assert len(select_rows(df, "knockout", task="memory", delay_regime=None)) == len(df)
+    with pytest.raises(ValueError, match="no latent rows for task 'memory' and delay regime '3'"):
+        select_rows(df, "latent", task="memory", delay_regime="3")
+
+
+def test_single_network_knockout_has_no_band_but_the_same_range():
+    df = knockout_table(1)
+    df["accuracy"] *= 0.5  # means below 0.3: the range follows the lowest mean
+    fig = plot_knockout(df, task="memory", show_random=False)
+    ax = fig.get_axes()[0]
+    lowest = min(line.get_ydata().min() for ax_ in fig.get_axes() for line in ax_.get_lines()[:-1])
+    # one network: no interval (nan ends), the y range still starts below the lowest mean
+    assert ax.get_ylim()[0] == pytest.approx(min(0.3, lowest - 0.03))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from inforelay.flow import forecast, series
-from inforelay.nets.training import load_network, save_network
+from inforelay.nets import load_network, save_network
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,22 @@ def test_record_and_save_round_trip(tmp_path, data, trained):
     with torch.no_grad():
         fused = trained.network(torch.from_numpy(windows.inputs)).numpy()
     np.testing.assert_allclose(arrays["outputs"], fused, atol=1e-5)
+
+
+def test_config_is_checked():
+    with pytest.raises(ValueError, match="epochs: expected a positive integer"):
+        forecast.ForecastConfig(epochs=0)
+    with pytest.raises(ValueError, match="target_bins: expected an integer >= 2"):
+        forecast.ForecastConfig(target_bins=1)
+    with pytest.raises(ValueError, match="learning_rate: expected a number > 0"):
+        forecast.ForecastConfig(learning_rate=0.0)
+    with pytest.raises(ValueError, match="batch_size"):
+        forecast.ForecastConfig(batch_size=True)
+    config = forecast.ForecastConfig.from_mapping({"n_hidden": 4, "window": 24})
+    assert config.n_hidden == 4 and config.epochs == 150
+
+
+def test_too_few_minibatches_are_refused(data):
+    config = forecast.ForecastConfig(n_hidden=2, epochs=1, batch_size=10_000)
+    with pytest.raises(ValueError, match="batch_size: 10000 leaves fewer than 2 minibatches"):
+        forecast.train_forecast("rnn", data, config, seed=0)

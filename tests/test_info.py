@@ -1,4 +1,4 @@
-"""Entropy primitives and binarization (inforelay.info.measures)."""
+"""Entropy primitives, codes and binarization (inforelay.info)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import KMeans
 
-from inforelay.info.measures import (
+from inforelay.info import (
     binarize,
     co_information,
     conditional_co_information,
     conditional_mutual_information,
+    dense_labels,
     entropy,
     entropy_from_counts,
     joint_codes,
     mutual_information,
     pack_codes,
+    pack_codes_with_count,
 )
 
 # ---------------------------------------------------------------------------
@@ -178,6 +180,18 @@ def test_pack_codes_dense_and_faithful_for_any_width(n_units):
 def test_pack_codes_rejects_non_binary():
     with pytest.raises(ValueError, match="0 and 1"):
         pack_codes(np.array([[0, 2]]))
+
+
+def test_codes_with_counts_and_dense_labels():
+    rng = np.random.default_rng(2)
+    bits = rng.integers(0, 2, (150, 7))
+    codes, m = pack_codes_with_count(bits)
+    assert np.array_equal(codes, pack_codes(bits)) and m == len(np.unique(bits, axis=0))
+    assert pack_codes_with_count(np.zeros((4, 0), dtype=np.int8))[1] == 1  # no columns: one group
+    labels, m = dense_labels(np.array([7, -3, 7, 2.5]))
+    assert labels.tolist() == [2, 0, 2, 1] and m == 3  # order of the values is kept
+    labels, m = dense_labels(np.array([5, 0, 5], dtype=np.int8))
+    assert labels.dtype == np.int64 and labels.tolist() == [1, 0, 1] and m == 2
 
 
 def test_joint_codes_of_columns_equal_codes_of_the_matrix():

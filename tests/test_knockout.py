@@ -19,9 +19,9 @@ from inforelay.analyses.knockout import (  # noqa: E402
     rank_units,
     set_accuracy,
 )
-from inforelay.info.measures import binarize  # noqa: E402
-from inforelay.nets.models import build_network, run_stepwise  # noqa: E402
-from inforelay.relay.search import greedy_relay  # noqa: E402
+from inforelay.info import binarize  # noqa: E402
+from inforelay.nets import build_network, run_stepwise  # noqa: E402
+from inforelay.relay import greedy_relay  # noqa: E402
 
 INFO_LENGTH = 10
 EVENTS = (3, 6, 9)
@@ -280,3 +280,19 @@ def test_removal_rank_top_k_is_the_greedy_relay_set():
             assert set(ranked[c, :k]) == set(order[c, 4 - k :])
     with pytest.raises(ValueError, match="permutation"):
         removal_rank(np.array([[0, 0, 1, 2]]))
+
+
+def test_set_accuracy_uses_the_one_scoring_convention():
+    outputs = np.array([[[0.0, 0.5], [-0.1, 0.0]]])  # (sets, n, C); an output of 0 answers −1
+    targets = np.array([[-1.0, 1.0], [-1.0, 1.0]])
+    assert set_accuracy(outputs, targets).tolist() == [[1.0, 0.5]]
+    with pytest.raises(ValueError, match="differ in shape"):
+        set_accuracy(outputs, targets[:, :1])
+
+
+def test_summary_of_a_single_network_has_no_interval(table):
+    one = table.assign(task="memory", model="rnn", delay_regime="random", replicate=0)
+    summ = knockout_summary(one)
+    assert (summ["n_networks"] == 1).all()
+    assert summ["ci_low"].isna().all() and summ["ci_high"].isna().all()
+    assert summ["mean"].between(0, 1).all()

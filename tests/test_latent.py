@@ -157,3 +157,32 @@ def test_removal_is_deterministic_and_validates_inputs():
         removal_cluster_scores(states, bits, relay_orders()[:2], n_random=1, seed=0)
     with pytest.raises(ValueError, match="concepts"):
         removal_cluster_scores(states, bits[:10], relay_orders(), n_random=1, seed=0)
+
+
+def test_argument_checks_name_the_argument():
+    from inforelay.analyses.checks import finite_array, permutation_rows
+
+    assert finite_array([[1, 2]], "M", ("C", "N")).dtype == np.float64
+    with pytest.raises(ValueError, match=r"states must be \(n, N\)"):
+        finite_array(np.zeros(3), "states", ("n", "N"))
+    with pytest.raises(ValueError, match="states needs n >= 2"):
+        finite_array(np.zeros((1, 3)), "states", ("n", "N"), minimum={"n": 2})
+    with pytest.raises(ValueError, match="M holds non-finite"):
+        finite_array([[np.nan, 1.0]], "M", ("C", "N"))
+    assert permutation_rows(np.array([[1.0, 0.0]]), "order").dtype == np.int64
+    with pytest.raises(ValueError, match="integers"):
+        permutation_rows(np.array([[1.0, 0.0]]), "order", integers=True)
+    with pytest.raises(ValueError, match=r"order\[1\] is not a permutation"):
+        permutation_rows(np.array([[0, 1], [1, 1]]), "order")
+
+
+def test_states_must_be_finite_and_scores_have_one_home():
+    from inforelay import analyses
+    from inforelay.analyses import latent, latent_scores
+
+    states, bits = synthetic_states(50)
+    states[3, 2] = np.inf
+    with pytest.raises(ValueError, match="states holds non-finite"):
+        removal_cluster_scores(states, bits, relay_orders(), n_random=1, seed=0)
+    assert latent.cluster_scores is latent_scores.cluster_scores is analyses.cluster_scores
+    assert latent.SCORES is latent_scores.SCORES

@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from inforelay.nets.models import (
-    ARCHITECTURES,
-    RecurrentNetwork,
-    answers,
-    build_network,
-    run_stepwise,
-)
+from inforelay.nets.models import ARCHITECTURES, RecurrentNetwork, build_network
+from inforelay.nets.stepwise import answers, run_stepwise
 
 N_IN, N_HIDDEN, N_OUT = 3, 12, 3
 
@@ -135,13 +130,13 @@ def test_batched_masks_equal_one_at_a_time(network, mode):
 
 
 def test_batched_chunks_and_no_state_recording(network, monkeypatch):
-    import inforelay.nets.models as models
+    from inforelay.nets import stepwise
 
     x = _inputs(n=10)
     masks = np.random.default_rng(2).random((9, N_HIDDEN)) < 0.5
     full = run_stepwise(network, x, knockout_masks=masks, knockout_start=10, record_states=False)
     assert full.hidden is None and full.cell is None
-    monkeypatch.setattr(models, "_CHUNK_ROWS", 20)  # 2 sets per chunk, last chunk partial
+    monkeypatch.setattr(stepwise, "_CHUNK_ROWS", 20)  # 2 sets per chunk, last chunk partial
     chunked = run_stepwise(network, x, knockout_masks=masks, knockout_start=10)
     np.testing.assert_allclose(chunked.outputs, full.outputs, atol=1e-6)
 

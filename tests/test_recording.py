@@ -9,15 +9,18 @@ import h5py
 import numpy as np
 import pytest
 
+from inforelay.core.hdf5 import FileFormatError
 from inforelay.core.provenance import provenance_attrs
-from inforelay.nets.models import build_network, run_stepwise
+from inforelay.core.recordings import Recording, RecordingFileError
+from inforelay.nets.models import build_network
+from inforelay.nets.record import record_activations
 from inforelay.nets.recording import (
     ActivationFileError,
     read_activations,
-    record_activations,
     write_activations,
 )
-from inforelay.tasks.generate import generate
+from inforelay.nets.stepwise import run_stepwise
+from inforelay.tasks import generate
 
 
 def _attrs(model: str) -> dict:
@@ -101,14 +104,14 @@ def test_write_fills_provenance_and_requires_attributes(tmp_path, data):
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path, data, monkeypatch):
-    import inforelay.nets.recording as recording
+    from inforelay.core import recordings
 
     arrays = record_activations(build_network("rnn", 3, seed=1), data)
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(recording, "write_attrs", fail)  # fails after the datasets are written
+    monkeypatch.setattr(recordings, "write_attrs", fail)  # fails after the datasets are written
     with pytest.raises(RuntimeError, match="disk full"):
         write_activations(tmp_path / "a.h5", arrays, _attrs("rnn"))
     assert list(tmp_path.iterdir()) == []
@@ -185,3 +188,49 @@ def test_reading_does_not_import_torch(tmp_path, data):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "12"
+
+
+def test_files_are_tagged_recordings_and_untagged_files_still_read(tmp_path, data):
+    path = _written(tmp_path, data)
+    with h5py.File(path, "a") as f:
+        assert f.attrs["format"] == "inforelay-recording" and f.attrs["kind"] == "activations"
+        for key in ("format", "format_version", "kind"):  # a file written before the tags
+            del f.attrs[key]
+    assert read_activations(path).n_units == 12
+    with h5py.File(path, "a") as f:
+        f.attrs["kind"] = "series-recording"
+    with pytest.raises(ActivationFileError, match="is a 'series-recording' recording, expected 'activations'"):
+        read_activations(path)
+    assert issubclass(ActivationFileError, FileFormatError)
+
+
+def test_series_recordings_share_the_layout(tmp_path):
+    from inforelay.flow.series import read_series_recording, write_series_recording
+
+    rng = np.random.default_rng(1)
+    arrays = {"inputs": rng.normal(size=(4, 6, 1)), "hidden": rng.normal(size=(4, 6, 5)),
+              "cell": rng.normal(size=(4, 6, 5)), "outputs": rng.normal(size=(4, 6, 2)),
+              "targets": rng.normal(size=(4, 6, 2)), "start": np.arange(4)}
+    path = tmp_path / "series.h5"
+    write_series_recording(path, arrays, {"series": "synthetic"})
+    rec = read_series_recording(path)
+    assert isinstance(rec, Recording) and rec.attrs["kind"] == "series-recording"
+    np.testing.assert_array_equal(rec.cell, arrays["cell"].astype(np.float32))
+    assert rec.start.dtype == np.int64 and rec.targets.shape == (4, 6, 2)
+    with pytest.raises(ActivationFileError, match="expected 'activations'"):
+        read_activations(path)
+    with pytest.raises(RecordingFileError, match="expected 'series-recording'"):
+        read_series_recording(_written(tmp_path, generate("memory", 8, 1, 0)))
+    with pytest.raises(ValueError, match="unknown dataset"):
+        write_series_recording(tmp_path / "x.h5", dict(arrays, gates=arrays["hidden"]), {})
+    with pytest.raises(ValueError, match="'cell' has shape"):
+        write_series_recording(tmp_path / "y.h5", dict(arrays, cell=arrays["hidden"][:, :, :2]), {})
+
+
+def test_package_import_of_the_reader_does_not_import_torch(tmp_path, data):
+    path = _written(tmp_path, data)
+    code = (
+        "import sys; from inforelay.nets import read_activations; "
+        f"read_activations({str(path)!r}); assert 'torch' not in sys.modules, 'torch imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

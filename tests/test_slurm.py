@@ -32,7 +32,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from workflow_copy import copy_workflow
+
+from inforelay.pipeline.workdir import copy_workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = ROOT / "tests" / "slurm" / "setup-local-slurm.sh"
@@ -42,12 +43,12 @@ SLURM_BASE = Path(os.environ.get("SLURM_BASE", "/tmp/inforelay-slurm"))
 REQUIRED = os.environ.get("INFORELAY_SLURM_TESTS") == "1"
 RUN_TIMEOUT_S = 900
 
-NETWORK = "{task}/{model}/delay-{delay}/rep-{rep}"
+NETWORK = "{task}/{model}/delay-{delay_regime}/rep-{replicate}"
 GPU_NETWORKS = [
-    {"task": "memory", "model": "rnn", "delay": "2", "rep": "00"},
-    {"task": "memory", "model": "lstm", "delay": "2", "rep": "00"},
+    {"task": "memory", "model": "rnn", "delay_regime": "2", "replicate": "00"},
+    {"task": "memory", "model": "lstm", "delay_regime": "2", "replicate": "00"},
 ]
-KILL_NETWORK = {"task": "memory", "model": "rnn", "delay": "2", "rep": "01"}
+KILL_NETWORK = {"task": "memory", "model": "rnn", "delay_regime": "2", "replicate": "01"}
 
 
 # ------------------------------------------------------------------------------------ cluster --
@@ -151,9 +152,9 @@ def slurm_jobs(run: str) -> list[dict[str, str]]:
 
 def assert_network_outputs_valid(workdir: Path, network: dict[str, str]) -> None:
     """Every per-network output exists and reads back through the library's own readers."""
+    from inforelay.nets.files import load_network
     from inforelay.nets.recording import read_activations
-    from inforelay.nets.training import load_network
-    from inforelay.relay.search import read_relay
+    from inforelay.relay import read_relay
 
     key = NETWORK.format(**network)
     _, metadata = load_network(workdir / f"results/networks/{key}.pt")
@@ -199,6 +200,7 @@ def workflow_rules() -> set[str]:
     return {name for path in sources for name in pattern.findall(path.read_text())}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", PROFILES)
 def test_profile_plans_the_tiny_workflow_in_group_jobs(profile, plain_workdir):
     # every resource expression evaluates and the per-network rules form group jobs
@@ -249,6 +251,7 @@ def test_gpu_profile_trains_on_gpus_outside_the_cpu_groups():
 
 
 @pytest.mark.slurm
+@pytest.mark.slow
 def test_gpu_profile_runs_every_per_network_rule_and_training_gets_the_gpu(workdir):
     targets = [t for network in GPU_NETWORKS for t in network_targets(network)]
     # profiles/slurm-gpu: training asks SLURM for one GPU (here the node's fake gres gpu:1)
@@ -276,6 +279,7 @@ def test_gpu_profile_runs_every_per_network_rule_and_training_gets_the_gpu(workd
 
 
 @pytest.mark.slurm
+@pytest.mark.slow
 def test_cancelled_job_is_retried_to_complete_outputs(workdir):
     targets = network_targets(KILL_NETWORK)
     log_path = workdir / "kill-run.log"

@@ -22,7 +22,7 @@ from inforelay.pipeline.aggregate import (
     distribution_table as distribution_over_networks,
 )
 from inforelay.pipeline.aggregate import stability_table
-from inforelay.relay.search import RelayOverTime, write_relay
+from inforelay.relay import RelayOverTime, write_relay
 
 
 def relay_matrix(seed: int = 0, n_steps: int = 15) -> np.ndarray:
@@ -201,3 +201,54 @@ def test_tables_over_networks_from_relay_files(tmp_path):
         stability_table(files, state="cell")
     with pytest.raises(FileNotFoundError, match="missing.h5"):
         stability_table([(files[0][0], tmp_path / "missing.h5")])
+
+
+def test_group_mean_ci_per_group():
+    import pandas as pd
+    from scipy import stats
+
+    from inforelay.analyses.summary import group_mean_ci
+
+    df = pd.DataFrame(
+        {"g": ["b", "b", "b", "a", "c", "c"], "v": [1.0, 2.0, 3.0, 5.0, np.nan, 4.0]}
+    )
+    out = group_mean_ci(df, by=["g"], value="v").set_index("g")
+    assert list(out.index) == ["a", "b", "c"]  # sorted; the NaN is left out
+    half = stats.t.ppf(0.975, 2) * 1.0 / np.sqrt(3)
+    assert out.loc["b", "mean"] == pytest.approx(2.0)
+    assert out.loc["b", "ci_low"] == pytest.approx(2.0 - half)
+    assert out.loc["b", "ci_high"] == pytest.approx(2.0 + half)
+    assert out["n"].tolist() == [1, 3, 1]
+    # a single network: the interval is undefined, never zero-width
+    assert out.loc["a", "mean"] == 5.0 and np.isnan(out.loc["a", "ci_low"])
+    with pytest.raises(ValueError, match="lacks columns"):
+        group_mean_ci(df, by=["h"], value="v")
+
+
+def test_tables_of_one_relay_file(tmp_path):
+    import pandas as pd
+
+    from inforelay.analyses.stability_files import (
+        distribution_from_relay_file,
+        relay_values,
+        stability_from_relay_file,
+    )
+
+    R = relay_matrix()
+    path = tmp_path / "rep-00.h5"
+    write_relay(path, {"hidden": fake_relay(R, analysis_step=9)})
+    result, values = relay_values(path, values="node_relay")
+    assert result.analysis_step == 9 and np.allclose(values, 2 * R)
+    table = stability_from_relay_file(path, concept_names=("A", "B", "C"))
+    expected = network_stability_table(R, 9, concept_names=("A", "B", "C"))
+    pd.testing.assert_frame_equal(table, expected)
+    dist = distribution_from_relay_file(path, step=9)
+    pd.testing.assert_frame_equal(dist, distribution_table(R[9]))
+    with pytest.raises(ValueError, match="values must be"):
+        relay_values(path, values="curve")
+    with pytest.raises(ValueError, match=r"^.*rep-00\.h5: no 'cell' relay group"):
+        stability_from_relay_file(path, state="cell")
+    with pytest.raises(ValueError, match=r"rep-00\.h5: step 15 outside"):
+        distribution_from_relay_file(path, step=15)
+    with pytest.raises(ValueError, match=r"^.*rep-00\.h5: 2 concept names for 3 concepts"):
+        stability_from_relay_file(path, concept_names=("A", "B"))

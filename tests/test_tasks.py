@@ -1,4 +1,4 @@
-"""The memory and block tasks (DESIGN §3)."""
+"""The memory and block tasks (docs/tasks.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import h5py
 import numpy as np
 import pytest
 
-from inforelay.tasks.generate import (
+from inforelay.core.hdf5 import FileFormatError
+from inforelay.tasks import (
+    CONCEPT_NAMES,
     BlockParams,
     MemoryParams,
     TaskFileError,
+    concept_labels,
     generate,
     load_task_data,
     parse_delay_regime,
@@ -207,3 +210,35 @@ def test_load_errors_name_the_file(tmp_path):
         load_task_data(text)
     with pytest.raises(FileNotFoundError, match="nope"):
         load_task_data(tmp_path / "nope.h5")
+
+
+def test_task_files_are_tagged_and_untagged_files_still_load(tmp_path):
+    data = generate("memory", 8, 1, 1)
+    path = tmp_path / "t.h5"
+    save_task_data(path, data)
+    with h5py.File(path, "a") as f:
+        assert f.attrs["format"] == "inforelay-task" and f.attrs["format_version"] == 1
+        del f.attrs["format"], f.attrs["format_version"]  # a file written before the tag
+    np.testing.assert_array_equal(load_task_data(path).inputs, data.inputs)
+    with h5py.File(path, "a") as f:
+        f.attrs["format"] = "inforelay-recording"
+    with pytest.raises(TaskFileError, match=r"t\.h5: is a 'inforelay-recording' file"):
+        load_task_data(path)
+    assert issubclass(TaskFileError, FileFormatError)
+
+
+def test_concept_labels_and_names():
+    assert concept_labels(None, 3) == ["0", "1", "2"]
+    assert concept_labels(CONCEPT_NAMES["block"], 3) == ["size", "direction", "hue"]
+    assert tuple(concept_labels(task_params("memory").concept_names, 3)) == CONCEPT_NAMES["memory"]
+    with pytest.raises(ValueError, match="2 concept names for 3 concepts"):
+        concept_labels(["a", "b"], 3)
+
+
+def test_generate_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="n: expected a positive integer"):
+        generate("memory", 0, 1, 0)
+    with pytest.raises(ValueError, match="must be BlockParams"):
+        generate("block", 4, 1, 0, task_params("memory"))
+    with pytest.raises(ValueError, match="delay_choices must not be empty"):
+        generate("memory", 4, "random", 0, delay_choices=())

@@ -8,20 +8,18 @@ import numpy as np
 import pytest
 import torch
 
-from inforelay.nets.models import run_stepwise
+from inforelay.core.hdf5 import FileFormatError
+from inforelay.nets.files import NetworkFileError, load_network, save_network
+from inforelay.nets.stepwise import run_stepwise
 from inforelay.nets.training import (
-    NetworkFileError,
     TrainingConfig,
     TrainingFailed,
     attempt_seed,
-    load_network,
     network_seed,
     resolve_device,
-    save_network,
-    sign_accuracy,
     train_network,
 )
-from inforelay.tasks.generate import generate
+from inforelay.tasks import answer_accuracy, generate
 
 QUICK = TrainingConfig(max_epochs=60, max_restarts=0, batch_size=50, target_accuracy=0.95)
 
@@ -45,7 +43,7 @@ def test_reaches_the_bar(trained, memory_sets):
     # the reported accuracy is the network's accuracy on the validation set
     run = run_stepwise(trained.network, validation.inputs)
     answers = run.outputs[np.arange(validation.n_samples), validation.answer_step]
-    assert sign_accuracy(answers, validation.targets) == pytest.approx(trained.accuracy)
+    assert answer_accuracy(answers, validation.targets) == trained.accuracy
     hist = trained.history
     assert list(hist.columns) == ["attempt", "epoch", "loss", "train_accuracy", "validation_accuracy"]
     assert len(hist) == trained.epochs
@@ -98,13 +96,37 @@ def test_restart_seeds():
     assert network_seed("memory", "rnn", "random", 1) != network_seed("block", "rnn", "random", 1)
 
 
-def test_sign_accuracy():
-    out = np.array([[0.5, -0.2, 0.0], [-0.1, 0.3, 0.9]])
-    tgt = np.array([[1, -1, 1], [1, 1, 1]], dtype=np.float32)
-    assert sign_accuracy(out, tgt) == pytest.approx(4 / 6)
-    assert sign_accuracy(torch.tensor(out), torch.tensor(tgt)) == pytest.approx(4 / 6)
-    with pytest.raises(ValueError, match="shape"):
-        sign_accuracy(out[:1], tgt)
+def test_history_accuracies_follow_the_scoring_convention(trained, memory_sets):
+    # the training accuracy of the last epoch is the minibatch answers scored by tasks.scoring:
+    # it must be a multiple of 1 / (n * K), and the validation accuracy must equal a rescoring
+    train, validation = memory_sets
+    hist = trained.history
+    steps = hist["train_accuracy"] * train.targets.size
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-9)
+    with torch.no_grad():
+        outputs = trained.network(torch.from_numpy(validation.inputs)).numpy()
+    answers = outputs[np.arange(validation.n_samples), validation.answer_step]
+    assert answer_accuracy(answers, validation.targets) == hist["validation_accuracy"].iloc[-1]
+
+
+def test_identical_networks_give_identical_files(tmp_path, trained):
+    # the archive name inside a .pt must not depend on the atomic write's temporary file name
+    meta = {"task": "memory", "config": {"b": 1, "a": [1, 2]}}
+    first, second = tmp_path / "one" / "rep-00.pt", tmp_path / "two" / "rep-00.pt"
+    save_network(first, trained, meta)
+    save_network(second, trained, dict(reversed(list(meta.items()))))
+    assert first.read_bytes() == second.read_bytes()
+    save_network(tmp_path / "other-name.pt", trained, meta)
+    assert (tmp_path / "other-name.pt").read_bytes() == first.read_bytes()
+
+
+def test_identical_trainings_give_identical_files(tmp_path, memory_sets):
+    train, validation = memory_sets
+    quick = dataclasses.replace(QUICK, max_epochs=2, target_accuracy=0.0)
+    for name in ("a", "b"):
+        result = train_network("lstm", train, validation, quick, seed=9)
+        save_network(tmp_path / name / "net.pt", result, {"task": "memory"})
+    assert (tmp_path / "a" / "net.pt").read_bytes() == (tmp_path / "b" / "net.pt").read_bytes()
 
 
 def test_save_load_round_trip(tmp_path, trained, memory_sets):
@@ -139,6 +161,7 @@ def test_load_errors_name_the_file(tmp_path):
         load_network(foreign)
     with pytest.raises(FileNotFoundError, match="absent.pt"):
         load_network(tmp_path / "absent.pt")
+    assert issubclass(NetworkFileError, FileFormatError)
 
 
 def test_config_from_mapping():
@@ -148,6 +171,10 @@ def test_config_from_mapping():
         TrainingConfig.from_mapping({"lr": 0.1})
     with pytest.raises(ValueError, match="training.batch_size"):
         TrainingConfig(batch_size=0)
+    with pytest.raises(ValueError, match=r"training.max_restarts: expected an integer >= 0"):
+        TrainingConfig(max_restarts=-1)
+    with pytest.raises(ValueError, match=r"training.learning_rate: expected a number > 0"):
+        TrainingConfig(learning_rate=0)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="a GPU is present")

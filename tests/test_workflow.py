@@ -1,4 +1,10 @@
-"""The real Snakemake DAG: config validation, planning at paper scale, and tiny end-to-end runs."""
+"""The real Snakemake DAG: config validation, planning at paper scale, and tiny end-to-end runs.
+
+The end-to-end tests run ``tests/data/tiny.yaml`` (killed during training, then resumed) and
+``tests/data/tiny_flow.yaml`` (the flow branch) in scratch copies of the workflow that carry their
+own ``src/inforelay``: together the two runs finish a job of every rule, and the code-digest
+tests edit library modules of the copy, never of the checkout.
+"""
 
 from __future__ import annotations
 
@@ -15,39 +21,31 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from workflow_copy import copy_workflow
+
+from inforelay.pipeline.provenance import module_closure, module_file, script_modules
+from inforelay.pipeline.workdir import copy_workflow, workflow_env
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
+TINY_FLOW = ROOT / "tests" / "data" / "tiny_flow.yaml"
 FIGURES = (
-    "fig01_tasks",
-    "fig02_generalization",
-    "fig03_greedy",
-    "fig04_knockout_memory",
-    "fig05_knockout_block",
-    "fig06_relay_time",
-    "fig07_relay_architectures",
-    "fig08_correlation",
-    "fig09_overlap",
-    "fig10_distribution_memory",
-    "fig11_distribution_block",
-    "fig12_pca",
-    "fig13_pca_removal",
-    "fig13_pca_removal_summary",
-)
+    "fig01_tasks", "fig02_generalization", "fig03_greedy", "fig04_knockout_memory",
+    "fig05_knockout_block", "fig06_relay_time", "fig07_relay_architectures", "fig08_correlation",
+    "fig09_overlap", "fig10_distribution_memory", "fig11_distribution_block", "fig12_pca",
+    "fig13_pca_removal", "fig13_pca_removal_summary",
+)  # fmt: skip
 PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
+RUN = ("--cores", "2")
 
 
-
-def snakemake(workdir: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore"}
+def snakemake(workdir: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
         cwd=workdir,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
+        env=workflow_env(workdir),
     )
 
 
@@ -58,44 +56,46 @@ def planned_jobs(output: str) -> dict[str, int]:
         match = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\s+(\d+)\s*$", line.strip())
         if match:
             counts[match.group(1)] = int(match.group(2))
+    counts.pop("total", None)
     return counts
 
 
-@pytest.fixture(scope="module")
-def tiny_workflow(tmp_path_factory) -> Path:
-    return copy_workflow(tmp_path_factory.mktemp("tiny"))
+def dry_run(workdir: Path, *args: str) -> dict[str, int]:
+    result = snakemake(workdir, "-n", "--quiet", "rules", *args, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return planned_jobs(result.stdout + result.stderr)
 
 
-def test_paper_config_plans_720_networks(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    result = snakemake(workdir, "-n", "--quiet", "rules")
-    assert result.returncode == 0, result.stderr
-    counts = planned_jobs(result.stdout + result.stderr)
-    assert counts["train"] == 720
-    assert counts["record"] == 720
-    for rule in PER_NETWORK:
-        assert counts[rule] == 720, rule
+def finished_rules(log_text: str) -> set[str]:
+    """Rules of the jobs that Snakemake's log reports as finished."""
+    return set(re.findall(r"Finished jobid: \d+ \(Rule: (\w+)\)", log_text))
 
 
-def test_unknown_config_key_stops_before_any_job(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    bad = yaml.safe_load(TINY.read_text())
-    bad["training"]["learnig_rate"] = 0.1
-    (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
-    result = snakemake(workdir, "--cores", "1", "--configfile", "bad.yaml")
-    assert result.returncode != 0
-    assert "learnig_rate" in result.stdout + result.stderr
-    assert not (workdir / "results").exists()
+def workflow_rules(workdir: Path) -> set[str]:
+    result = snakemake(workdir, "--list-rules", "--configfile", "tiny.yaml", timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {line.strip() for line in result.stdout.splitlines() if re.fullmatch(r"\w+", line.strip())}
 
 
-def test_semantic_config_error_names_key(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    bad = yaml.safe_load(TINY.read_text())
-    bad["tasks"]["random_analysis_delay"] = 7
-    (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
-    result = snakemake(workdir, "-n", "--configfile", "bad.yaml")
-    assert result.returncode != 0
-    assert "tasks.random_analysis_delay" in result.stdout + result.stderr
+def rule_scripts(workdir: Path) -> dict[str, Path]:
+    """Each rule's script (``rule <name>:`` ... ``"../scripts/<script>.py"`` in the rule files)."""
+    scripts = {}
+    for path in sorted((workdir / "workflow" / "rules").glob("*.smk")):
+        for block in re.split(r"\n(?=rule \w+:)", path.read_text()):
+            rule = re.match(r"rule (\w+):", block)
+            script = re.search(r'"\.\./scripts/(\w+\.py)"', block)
+            if rule and script:
+                scripts[rule.group(1)] = workdir / "workflow" / "scripts" / script.group(1)
+    return scripts
+
+
+def users_of(module: str, workdir: Path) -> set[str]:
+    """The rules whose scripts import `module`, transitively (the code digest's own walk)."""
+    root = workdir / "src"
+    return {
+        rule for rule, script in rule_scripts(workdir).items()
+        if module in module_closure(*script_modules(script, root), root=root)
+    }  # fmt: skip
 
 
 def _wait_for(predicate, timeout: float) -> bool:
@@ -120,45 +120,105 @@ def finished_outputs(log_text: str, rule: str) -> list[str]:
     return [out for job in finished for out in outputs_by_job.get(job, [])]
 
 
+# --------------------------------------------------------------------- planning, no jobs run --
+
+
+@pytest.mark.slow
+def test_paper_config_plans_720_networks(tmp_path):
+    counts = dry_run(copy_workflow(tmp_path))
+    for rule in PER_NETWORK:
+        assert counts[rule] == 720, rule
+
+
+@pytest.mark.slow
+def test_unknown_config_key_stops_before_any_job(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    bad = yaml.safe_load(TINY.read_text())
+    bad["training"]["learnig_rate"] = 0.1
+    (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
+    result = snakemake(workdir, "--cores", "1", "--configfile", "bad.yaml")
+    assert result.returncode != 0
+    assert "learnig_rate" in result.stdout + result.stderr
+    assert not (workdir / "results").exists()
+
+
+@pytest.mark.slow
+def test_semantic_config_error_names_key(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    bad = yaml.safe_load(TINY.read_text())
+    bad["tasks"]["random_analysis_delay"] = 7
+    (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
+    result = snakemake(workdir, "-n", "--configfile", "bad.yaml")
+    assert result.returncode != 0
+    assert "tasks.random_analysis_delay" in result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------------------ tiny runs --
+
+
 @pytest.fixture(scope="module")
-def tiny_run(tiny_workflow):
+def tiny_run(tmp_path_factory):
     """Run the tiny config, kill it hard during training, and resume it to completion.
 
-    Returns the workflow directory and the modification times of the networks whose
-    training jobs Snakemake had reported finished before the kill.
+    Returns the workflow directory, the modification times of the networks whose training jobs
+    Snakemake had reported finished before the kill, and the log text of both runs.
     """
-    workdir = tiny_workflow
+    workdir = copy_workflow(tmp_path_factory.mktemp("tiny"), TINY, "tiny.yaml", library=True)
     log_file = workdir / "first-run.log"
     with open(log_file, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "tiny.yaml"],
+            [sys.executable, "-m", "snakemake", *RUN, "--configfile", "tiny.yaml"],
             cwd=workdir,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "MPLBACKEND": "Agg"},
+            env=workflow_env(workdir),
             start_new_session=True,
         )
         try:
             trained = _wait_for(
-                lambda: len(finished_outputs(log_file.read_text(), "train")) >= 4, timeout=600
+                lambda: len(finished_outputs(log_file.read_text(), "train")) >= 4, timeout=900
             )
         finally:
             os.killpg(process.pid, signal.SIGKILL)  # as hard as a power cut: no cleanup handlers run
             process.wait()
     assert trained, "no network was trained before the kill"
-    finished = [workdir / out for out in finished_outputs(log_file.read_text(), "train")]
+    first_log = log_file.read_text()
+    finished = [workdir / out for out in finished_outputs(first_log, "train")]
     finished_before = {path: path.stat().st_mtime_ns for path in finished if path.suffix == ".pt"}
     assert len(list((workdir / "results" / "networks").rglob("*.pt"))) < 16, "killed too late"
     # a hard kill leaves Snakemake's lock behind; a user then runs --unlock (README)
     assert snakemake(workdir, "--unlock", "--configfile", "tiny.yaml").returncode == 0
-    result = snakemake(workdir, "--cores", "2", "--configfile", "tiny.yaml")
+    result = snakemake(workdir, *RUN, "--configfile", "tiny.yaml")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return workdir, finished_before
+    return workdir, finished_before, first_log + result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def tiny_flow_run(tmp_path_factory):
+    """Run the tiny flow config (the flow branch and the paper's rules on its networks)."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("tiny-flow"), TINY_FLOW, "tiny.yaml", library=True)
+    result = snakemake(workdir, *RUN, "--configfile", "tiny.yaml")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return workdir, result.stdout + result.stderr
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
+def test_every_rule_runs_in_the_tiny_runs(tiny_run, tiny_flow_run):
+    workdir, _, tiny_log = tiny_run
+    _, flow_log = tiny_flow_run
+    rules = workflow_rules(workdir) - {"all"}
+    assert len(rules) >= 34
+    seen = (finished_rules(tiny_log) | finished_rules(flow_log)) - {"all"}
+    assert seen == rules, f"never finished: {sorted(rules - seen)}"
+    print(f"\nrules finished: tiny {sorted(finished_rules(tiny_log))}; "
+          f"tiny_flow {sorted(finished_rules(flow_log))}")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
 def test_resumed_run_keeps_finished_networks(tiny_run):
-    workdir, finished_before = tiny_run
+    workdir, finished_before, _ = tiny_run
     assert finished_before
     for path, mtime in finished_before.items():
         assert path.stat().st_mtime_ns == mtime, f"{path} was retrained"
@@ -167,18 +227,20 @@ def test_resumed_run_keeps_finished_networks(tiny_run):
 
 
 @pytest.mark.e2e
-def test_second_run_has_nothing_to_do(tiny_run):
-    workdir, _ = tiny_run
-    again = snakemake(workdir, "-n", "--configfile", "tiny.yaml")
-    assert again.returncode == 0
-    assert "Nothing to be done" in again.stdout + again.stderr
+@pytest.mark.slow
+def test_second_run_has_nothing_to_do(tiny_run, tiny_flow_run):
+    for workdir in (tiny_run[0], tiny_flow_run[0]):
+        again = snakemake(workdir, "-n", "--configfile", "tiny.yaml")
+        assert again.returncode == 0
+        assert "Nothing to be done" in again.stdout + again.stderr, workdir
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_tiny_outputs_complete_and_valid(tiny_run):
     from inforelay.nets.recording import read_activations
 
-    workdir, _ = tiny_run
+    workdir, _, _ = tiny_run
     results = workdir / "results"
     config = yaml.safe_load(TINY.read_text())
     experiment = config["experiment"]
@@ -206,11 +268,13 @@ def test_tiny_outputs_complete_and_valid(tiny_run):
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
-    workdir, _ = tiny_run
+    workdir, _, _ = tiny_run
     target = "results/activations/memory/lstm/delay-2/rep-00.h5"
-    fresh = copy_workflow(tmp_path)
-    result = snakemake(fresh, target, "--cores", "2", "--configfile", "tiny.yaml")
+    # the same library as the first run: a copy of its copy
+    fresh = copy_workflow(tmp_path, workdir / "tiny.yaml", "tiny.yaml", library=True, source=workdir)
+    result = snakemake(fresh, target, *RUN, "--configfile", "tiny.yaml")
     assert result.returncode == 0, result.stderr[-4000:]
     with h5py.File(workdir / target) as a, h5py.File(fresh / target) as b:
         np.testing.assert_array_equal(a["hidden"][()], b["hidden"][()])
@@ -218,10 +282,11 @@ def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_tiny_analyses_and_claims(tiny_run):
-    from inforelay.relay.search import read_relay
+    from inforelay.relay import read_relay
 
-    workdir, _ = tiny_run
+    workdir, _, _ = tiny_run
     results = workdir / "results"
     relay_files = sorted((results / "relay").rglob("*.h5"))
     assert len(relay_files) == len(sorted((results / "activations").rglob("*.h5")))
@@ -234,6 +299,7 @@ def test_tiny_analyses_and_claims(tiny_run):
         table = pd.read_csv(results / "tables" / f"{name}.csv")
         assert len(table) > 0, name
         assert {"task", "model", "delay_regime", "replicate"} <= set(table.columns), name
+        assert table["replicate"].dtype.kind == "i", name
     claims = pd.read_csv(results / "claims.csv")
     assert len(claims) >= 6
     assert set(claims["verdict"]) <= {"held", "not held", "inconclusive"}
@@ -241,23 +307,93 @@ def test_tiny_analyses_and_claims(tiny_run):
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
+def test_tiny_flow_tables_use_the_network_keys(tiny_flow_run):
+    workdir, _ = tiny_flow_run
+    tables = workdir / "results" / "tables"
+    neurons = pd.read_csv(tables / "flow_neurons.csv", dtype={"delay_regime": str})
+    assert list(neurons.columns[:7]) == [
+        "branch", "network", "series", "task", "model", "delay_regime", "replicate"]
+    assert set(neurons["branch"]) == {"forecast", "networks"}
+    assert set(neurons["replicate"]) == {0, 1}
+    phases = pd.read_csv(tables / "flow_phases.csv")
+    assert list(phases.columns[:3]) == ["series", "model", "replicate"] and len(phases) == 4
+    claims = pd.read_csv(tables / "flow_claims.csv")
+    assert len(claims) > 0
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
 def test_report_renders(tiny_run):
-    workdir, _ = tiny_run
+    workdir, _, _ = tiny_run
     result = snakemake(workdir, "--configfile", "tiny.yaml", "--report", "results/report.html")
     assert result.returncode == 0, result.stderr[-4000:]
     assert (workdir / "results" / "report.html").stat().st_size > 10_000
 
 
 @pytest.mark.e2e
+@pytest.mark.slow
 def test_changing_an_analysis_parameter_reruns_no_training(tiny_run):
-    workdir, _ = tiny_run
+    workdir, _, _ = tiny_run
     changed = yaml.safe_load(TINY.read_text())
     changed["knockout"]["n_random"] = changed["knockout"]["n_random"] + 1
     (workdir / "changed.yaml").write_text(yaml.safe_dump(changed))
-    result = snakemake(workdir, "-n", "--quiet", "rules", "--configfile", "changed.yaml")
-    assert result.returncode == 0, result.stderr[-4000:]
-    counts = planned_jobs(result.stdout + result.stderr)
+    counts = dry_run(workdir, "--configfile", "changed.yaml")
     assert counts.get("knockout", 0) > 0 and counts.get("claims") == 1
     assert counts.get("aggregate_knockout") == 1
     for rule in ("train", "record", "evaluate", "relay", "latent", "generate_task"):
         assert rule not in counts, f"{rule} would rerun after a knockout parameter change"
+
+
+# ------------------------------------------------------------- results follow the library code --
+
+
+def _edited(path: Path):
+    """Append a comment to a library file of the copy; the context restores its bytes."""
+
+    class Edit:
+        def __enter__(self):
+            self.original = path.read_bytes()
+            path.write_bytes(self.original + b"\n# edited by test_workflow\n")
+
+        def __exit__(self, *exc):
+            path.write_bytes(self.original)
+
+    return Edit()
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_editing_a_latent_only_module_plans_latent_and_its_dependants_only(tiny_run):
+    workdir, _, _ = tiny_run
+    candidates = ("inforelay.analyses.latent", "inforelay.analyses.latent_scores",
+                  "inforelay.pipeline.steps.latent")
+    untouched = {"train", "record", "relay", "knockout", "evaluate", "generate_task"}
+    choice = [(m, users_of(m, workdir)) for m in candidates]
+    choice = [(m, users) for m, users in choice if "latent" in users and not users & untouched]
+    assert choice, "every latent module is also imported by another per-network rule"
+    module, users = choice[0]
+    expected = dry_run(workdir, "--configfile", "tiny.yaml", "--forcerun", *sorted(users))
+    with _edited(module_file(module, workdir / "src")):
+        planned = dry_run(workdir, "--configfile", "tiny.yaml")
+    assert planned == expected, f"{module} (used by {sorted(users)})"
+    assert planned["latent"] == 16 and "claims" in planned
+    assert not set(planned) & untouched, planned
+    assert dry_run(workdir, "--configfile", "tiny.yaml") == {}  # restored: nothing to do
+    print(f"\n{module}: used by {sorted(users)}; planned {planned}")
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_editing_a_module_every_rule_uses_plans_everything(tiny_run):
+    workdir, _, _ = tiny_run
+    scripts = rule_scripts(workdir).values()
+    root = workdir / "src"
+    shared = set.intersection(*(set(module_closure(*script_modules(s, root), root=root)) for s in scripts))
+    module = "inforelay.pipeline.jobs"
+    assert module in shared, sorted(shared)
+    everything = dry_run(workdir, "--configfile", "tiny.yaml", "--forceall")
+    with _edited(module_file(module, root)):
+        planned = dry_run(workdir, "--configfile", "tiny.yaml")
+    assert planned == everything
+    assert dry_run(workdir, "--configfile", "tiny.yaml") == {}

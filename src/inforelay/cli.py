@@ -5,21 +5,27 @@ adds the subcommand's arguments and a function that runs it), so further analyse
 added without touching :func:`main`::
 
     inforelay relay ACTIVATIONS.h5 -o RELAY.h5 [--method kmeans|median] [--shuffles K] [--seed S]
+                    [--threshold X] [--state all|hidden|cell]
 
-Errors about inputs (missing file, not HDF5, missing dataset, wrong shapes, bad values)
-end the command with exit status 1 and one line on stderr that names the file.
+Every error a command meets (missing or corrupted file, missing dataset, wrong dtypes,
+shapes or values, an output path that is the input or a directory) ends it with exit
+status 1 and one line on stderr that starts with the file it concerns; no traceback.
+Bad arguments are usage errors (status 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from inforelay import __version__
 
-__all__ = ["Subcommand", "SUBCOMMANDS", "register", "build_parser", "main"]
+__all__ = ["Subcommand", "SUBCOMMANDS", "CommandError", "register", "build_parser", "check_output_path", "main"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,9 @@ class Subcommand:
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
     description: str | None = None
+    files: tuple[str, ...] = ()
+    """Argument names holding the files the command reads or writes; errors that name none of
+    them are reported against the first."""
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {}
@@ -44,8 +53,11 @@ def register(
     run: Callable[[argparse.Namespace], int],
     *,
     description: str | None = None,
+    files: Sequence[str] = (),
 ) -> Subcommand:
     """Register a subcommand; ``run(args)`` returns the exit status.
+
+    ``files`` names the arguments that hold the command's files (see :class:`Subcommand`).
 
     Raises
     ------
@@ -54,7 +66,7 @@ def register(
     """
     if name in SUBCOMMANDS:
         raise ValueError(f"subcommand {name!r} is already registered")
-    command = Subcommand(name, help, configure, run, description)
+    command = Subcommand(name, help, configure, run, description, tuple(files))
     SUBCOMMANDS[name] = command
     return command
 
@@ -76,20 +88,42 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         command.configure(p)
-        p.set_defaults(_run=command.run)
+        p.set_defaults(_run=command.run, _files=command.files)
     return parser
 
 
+class CommandError(Exception):
+    """An error of a command about one file: printed as ``<path>: <problem>``."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(f"{self.path}: {problem}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``inforelay``; returns the exit status (0 on success, 1 on an input error)."""
+    """Run ``inforelay``; returns the exit status (0 on success, 1 on any error of the command).
+
+    Errors are printed as one line on stderr, without a traceback; a command's messages
+    start with the file they concern (see :func:`_one_line`).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args._run(args))
-    except (FileNotFoundError, OSError, ValueError, KeyError) as err:
-        message = " ".join(str(err).split()) or type(err).__name__
-        print(f"inforelay {args.command}: error: {message}", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - every error is one line, never a traceback
+        print(_one_line(err, args), file=sys.stderr)
         return 1
+
+
+def _one_line(err: Exception, args: argparse.Namespace) -> str:
+    """The error as one line that starts with a file: its own path, else the command's input."""
+    message = " ".join(str(err).split()) or type(err).__name__
+    paths = [str(getattr(args, name)) for name in args._files if getattr(args, name, None)]
+    if isinstance(err, CommandError) or any(message.startswith(f"{p}:") for p in paths):
+        return message
+    where = paths[0] if paths else f"inforelay {args.command}"
+    detail = message if isinstance(err, (OSError, ValueError)) else f"{type(err).__name__}: {message}"
+    return f"{where}: {detail}"
 
 
 # ---------------------------------------------------------------------------
@@ -103,27 +137,22 @@ the LSTM cell state.
 
 The input needs only four datasets (any float/int dtypes; samples first):
   hidden       (n, T, N)  unit states at every time step
-  outputs      (n, T, C)  network outputs; the answer for concept c is outputs > 0
-  concepts     (n, C)     what the network must report (0/1 per concept)
+  outputs      (n, T, C)  network outputs; the answer for concept c is outputs > threshold
+  concepts     (n, C)     what the network must report: 0/1 per concept (bool, integers,
+                          floats exactly 0.0/1.0; ±1 is read as 0/1)
   answer_step  (n,)       0-based step at which each sequence's answer is read
 Optional: cell (n, T, N) (LSTM), attribute info_length (analysis step = info_length - 1;
 default: the last step). Files written by the inforelay pipeline work as they are.
-"""
 
-# attributes of the activation file that are copied to the relay file
-_COPIED_ATTRS = (
-    "task",
-    "model",
-    "delay_regime",
-    "replicate",
-    "info_length",
-    "event_steps",
-    "concept_names",
-)
+--threshold is 0 for tanh/±1 outputs (default); sigmoid outputs or probabilities need
+--threshold 0.5 (all outputs in [0, 1] with threshold 0 is refused). The output file must
+differ from the input, which is only read.
+"""
 
 
 def _configure_relay(p: argparse.ArgumentParser) -> None:
-    from inforelay.info.measures import BINARIZATION_METHODS
+    """Arguments of ``inforelay relay``."""
+    from inforelay.info import BINARIZATION_METHODS
 
     p.add_argument("activations", metavar="ACTIVATIONS.h5", help="recording (HDF5)")
     p.add_argument("-o", "--output", required=True, metavar="RELAY.h5", help="relay file to write")
@@ -142,6 +171,13 @@ def _configure_relay(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the shuffles (default: 0)")
     p.add_argument(
+        "--threshold",
+        type=_finite_float,
+        default=0.0,
+        metavar="X",
+        help="the answer is output > X (default: 0 for tanh outputs; 0.5 for sigmoid outputs)",
+    )
+    p.add_argument(
         "--state",
         choices=("all", "hidden", "cell"),
         default="all",
@@ -150,6 +186,7 @@ def _configure_relay(p: argparse.ArgumentParser) -> None:
 
 
 def _non_negative_int(text: str) -> int:
+    """argparse type: an integer ``>= 0``."""
     try:
         value = int(text)
     except ValueError:
@@ -159,27 +196,66 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
-def _run_relay(args: argparse.Namespace) -> int:
-    from inforelay.relay.search import read_relay_inputs, relay_over_time, write_relay
+def _finite_float(text: str) -> float:
+    """argparse type: a finite real number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return value
 
+
+def check_output_path(output: str | os.PathLike[str], inputs: Sequence[str | os.PathLike[str]]) -> None:
+    """Raise :class:`CommandError` (naming ``output``) if it is a directory or one of ``inputs``.
+
+    Paths are compared resolved (symbolic links, ``..``) and, when both exist, with
+    :func:`os.path.samefile` (hard links), so an input is never overwritten.
+    """
+    if os.path.isdir(output):
+        raise CommandError(output, "is a directory; give the path of the file to write (-o)")
+    for source in inputs:
+        same = os.path.realpath(output) == os.path.realpath(source)
+        if not same and os.path.exists(output) and os.path.exists(source):
+            same = os.path.samefile(output, source)
+        if same:
+            raise CommandError(output, f"is the input file {source}; choose another output path (-o)")
+
+
+def _run_relay(args: argparse.Namespace) -> int:
+    """Relay of the chosen states of a recording, written to a relay file (docs/relay.md §6)."""
+    from inforelay.relay import (
+        RelayWarning,
+        read_relay_inputs,
+        relay_all_states,
+        relay_file_attrs,
+        write_relay,
+    )
+
+    check_output_path(args.output, [args.activations])
     inputs = read_relay_inputs(args.activations)
-    if args.state == "all":
-        states = ["hidden"] + (["cell"] if inputs.cell is not None else [])
-    else:
-        states = [args.state]
-    results = {
-        state: relay_over_time(
-            inputs, state=state, method=args.method, n_shuffles=args.shuffles, seed=args.seed
+    states = None if args.state == "all" else (args.state,)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RelayWarning)
+        results = relay_all_states(
+            inputs,
+            method=args.method,
+            n_shuffles=args.shuffles,
+            seed=args.seed,
+            states=states,
+            threshold=args.threshold,
         )
-        for state in states
-    }
+    for warning in caught:  # one line each, like the errors
+        print(f"{' '.join(str(warning.message).split())} [{warning.category.__name__}]", file=sys.stderr)
     settings = {"binarization": args.method, "n_shuffles": args.shuffles, "seed": args.seed}
-    attrs = {key: inputs.attrs[key] for key in _COPIED_ATTRS if key in inputs.attrs}
-    attrs["source"] = str(args.activations)
+    if args.threshold != 0.0:
+        settings["threshold"] = args.threshold
+    attrs = relay_file_attrs(inputs.attrs, args.activations)
     write_relay(args.output, results, attrs, config_slice={"relay": settings})
-    first = results[states[0]]
+    first = next(iter(results.values()))
     print(
-        f"{args.output}: relay of {', '.join(states)}; {first.n_samples} samples, "
+        f"{args.output}: relay of {', '.join(results)}; {first.n_samples} samples, "
         f"{first.n_steps} steps, {first.n_concepts} concepts, {first.n_units} units, "
         f"analysis step {first.analysis_step}"
     )
@@ -192,6 +268,7 @@ register(
     _configure_relay,
     _run_relay,
     description=_RELAY_DESCRIPTION,
+    files=("activations", "output"),
 )
 
 

@@ -4,7 +4,7 @@
 
 rule aggregate_knockout:
     input:
-        network_paths("results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
+        network_paths(f"results/knockout/{NETWORK}.csv"),
     output:
         "results/tables/knockout.csv",
     log:
@@ -13,13 +13,15 @@ rule aggregate_knockout:
         "benchmarks/aggregate/knockout.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
     script:
         "../scripts/aggregate_tables.py"
 
 
 rule aggregate_latent:
     input:
-        network_paths("results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
+        network_paths(f"results/latent/{NETWORK}.csv"),
     output:
         "results/tables/latent.csv",
     log:
@@ -28,13 +30,15 @@ rule aggregate_latent:
         "benchmarks/aggregate/latent.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
     script:
         "../scripts/aggregate_tables.py"
 
 
 rule aggregate_relay:
     input:
-        network_paths("results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5"),
+        network_paths(f"results/relay/{NETWORK}.h5"),
     output:
         stability="results/tables/stability.csv",
         distribution="results/tables/distribution.csv",
@@ -46,5 +50,6 @@ rule aggregate_relay:
         CONDA_ENV
     params:
         stability=section("stability"),
+        code=library_code("aggregate_relay.py"),
     script:
         "../scripts/aggregate_relay.py"

@@ -22,5 +22,6 @@ rule claims:
     params:
         training_delays=config["tasks"]["delay_choices"],
         experiment=section("experiment"),
+        code=library_code("claims.py"),
     script:
         "../scripts/claims.py"

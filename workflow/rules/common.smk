@@ -1,5 +1,9 @@
-# Shared helpers: config validation, wildcard constraints, network lists, paths.
+# Shared helpers: config validation, wildcard constraints, network lists, paths, config slices
+# and the library-code digest of every rule. The logic lives in inforelay.pipeline.
+from pathlib import Path
+
 import inforelay.pipeline.config as experiment
+from inforelay.pipeline.provenance import script_digest
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -12,54 +16,47 @@ except experiment.ConfigError as error:
 wildcard_constraints:
     task="memory|block",
     model="rnn|gru|lstm",
-    delay="[0-9]|random",
-    rep="[0-9]{2}",
+    delay_regime="[0-9]|random",
+    replicate="[0-9]{2}",
     split="train|validation|analysis",
 
 
 NETWORKS = experiment.network_keys(config)
 CONDA_ENV = "../../envs/inforelay.yaml"
-NETWORK = "{task}/{model}/delay-{delay}/rep-{rep}"
-TASK_SETTINGS = ["delay_choices", "evaluation_delays", "random_analysis_delay"]
+NETWORK = "{task}/{model}/delay-{delay_regime}/rep-{replicate}"
+SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
-def canonical(value):
-    """A config value with sorted mapping keys: params compare equal however the YAML is ordered."""
-    if isinstance(value, dict):
-        return {key: canonical(value[key]) for key in sorted(value)}
-    if isinstance(value, list):
-        return [canonical(item) for item in value]
-    return value
+def library_code(script):
+    """Digest of the inforelay modules `script` (in workflow/scripts) imports, transitively.
+
+    Every rule has it as its `code` param. Snakemake's code trigger sees only the script;
+    with the digest, an edit of the library reruns the jobs that run it
+    (inforelay.pipeline.provenance).
+    """
+    return script_digest(SCRIPTS / script)
 
 
 def section(name):
-    """One config section as rule params (canonical order)."""
-    return canonical(config[name])
+    """One config section, as params (canonical order)."""
+    return experiment.canonical(config[name])
 
 
-def network_paths(pattern, **filters):
-    """Format `pattern` ({task}, {model}, {delay}, {rep}) for every network, optionally filtered."""
-    return [
-        pattern.format(**key.wildcards())
-        for key in NETWORKS
-        if all(getattr(key, name) in allowed for name, allowed in filters.items())
-    ]
+def network_paths(pattern):
+    """Format `pattern` ({task}, {model}, {delay_regime}, {replicate}) for every network."""
+    return [pattern.format(**key.wildcards()) for key in NETWORKS]
 
 
-def task_config(wildcards):
-    """The config that determines a task's data: its parameters and the data settings."""
-    tasks = config["tasks"]
-    return canonical(
-        {"params": tasks[wildcards.task], **{k: tasks[k] for k in TASK_SETTINGS}}
-    )
+def split_settings(wildcards):
+    return experiment.split_settings(config, wildcards.task, wildcards.split)
 
 
-def split_config(wildcards):
-    return {**task_config(wildcards), "n": config["tasks"][f"n_{wildcards.split}"]}
+def evaluation_settings(wildcards):
+    return experiment.evaluation_settings(config, wildcards.task)
 
 
-def evaluation_config(wildcards):
-    return {**task_config(wildcards), "n": config["tasks"]["n_evaluation"]}
+def network_settings(wildcards):
+    return experiment.network_settings(config, wildcards.task)
 
 
 def log_path(rule_name, pattern=NETWORK):
@@ -72,9 +69,7 @@ def benchmark_path(rule_name, pattern=NETWORK):
 
 def final_targets():
     """Everything `snakemake` builds by default for the configured experiment."""
-    targets = network_paths(
-        "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5"
-    )
+    targets = network_paths(f"results/activations/{NETWORK}.h5")
     targets += [
         "results/tables/generalization.csv",
         "results/figures/fig01_tasks.png",
@@ -83,7 +78,7 @@ def final_targets():
     return targets + analysis_targets()
 
 
-def example_network(model=None, task="memory", delay="random"):
+def example_network(model=None, task="memory", delay_regime="random"):
     """Wildcards of the network shown in single-network figures (paper: memory task).
 
     Falls back to the experiment's first task/model and last delay regime when the preferred
@@ -97,8 +92,8 @@ def example_network(model=None, task="memory", delay="random"):
     return {
         "task": pick(task, experiment_["tasks"], 0),
         "model": pick(model, experiment_["models"], 0),
-        "delay": pick(delay, experiment_["delays"], -1),
-        "rep": "00",
+        "delay_regime": pick(delay_regime, experiment_["delays"], -1),
+        "replicate": "00",
     }
 
 
@@ -127,12 +122,8 @@ FIGURE_NUMBERS = {
 def analysis_targets():
     """Per-network analyses, tables, figures 3-13 and the claims."""
     tasks = config["experiment"]["tasks"]
-    targets = network_paths(
-        "results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv"
-    )
-    targets += network_paths(
-        "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"
-    )
+    targets = network_paths(f"results/knockout/{NETWORK}.csv")
+    targets += network_paths(f"results/latent/{NETWORK}.csv")
     targets += [
         f"results/figures/{stem}.png"
         for stem in [

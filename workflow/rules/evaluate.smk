@@ -6,20 +6,22 @@ rule evaluate:
         network=rules.train.output.network,
         data="results/tasks/{task}/evaluation.h5",
     output:
-        "results/evaluation/{task}/{model}/delay-{delay}/rep-{rep}.csv",
+        f"results/evaluation/{NETWORK}.csv",
     log:
         log_path("evaluate"),
     benchmark:
         benchmark_path("evaluate")
     conda:
         CONDA_ENV
+    params:
+        code=library_code("evaluate.py"),
     script:
         "../scripts/evaluate.py"
 
 
 rule aggregate_generalization:
     input:
-        network_paths("results/evaluation/{task}/{model}/delay-{delay}/rep-{rep}.csv"),
+        network_paths(f"results/evaluation/{NETWORK}.csv"),
     output:
         "results/tables/generalization.csv",
     log:
@@ -28,5 +30,7 @@ rule aggregate_generalization:
         "benchmarks/aggregate_generalization.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
     script:
         "../scripts/aggregate_tables.py"

@@ -16,8 +16,9 @@ rule fig01_tasks:
     conda:
         CONDA_ENV
     params:
-        tasks=canonical({t: config["tasks"][t] for t in ("memory", "block")}),
+        tasks=experiment.canonical({t: config["tasks"][t] for t in ("memory", "block")}),
         delay=3,
+        code=library_code("fig01_tasks.py"),
     script:
         "../scripts/fig01_tasks.py"
 
@@ -38,5 +39,7 @@ rule fig02_generalization:
         "benchmarks/figures/fig02_generalization.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig02_generalization.py"),
     script:
         "../scripts/fig02_generalization.py"

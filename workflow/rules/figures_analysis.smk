@@ -1,7 +1,7 @@
 # Figures 3-13 of the paper from the relay files and the aggregated tables.
-RELAY_FILE = "results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5"
-ACTIVATION_FILE = "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5"
-LATENT_FILE = "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv"
+RELAY_FILE = f"results/relay/{NETWORK}.h5"
+ACTIVATION_FILE = f"results/activations/{NETWORK}.h5"
+LATENT_FILE = f"results/latent/{NETWORK}.csv"
 
 
 rule fig03_greedy:
@@ -15,6 +15,8 @@ rule fig03_greedy:
         "benchmarks/figures/fig03_greedy.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig03_greedy.py"),
     script:
         "../scripts/fig03_greedy.py"
 
@@ -34,6 +36,8 @@ rule fig04_05_knockout:
         number="04|05",
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig_knockout.py"),
     script:
         "../scripts/fig_knockout.py"
 
@@ -49,6 +53,8 @@ rule fig06_relay_time:
         "benchmarks/figures/fig06_relay_time.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig06_relay_time.py"),
     script:
         "../scripts/fig06_relay_time.py"
 
@@ -68,6 +74,7 @@ rule fig07_relay_architectures:
         CONDA_ENV
     params:
         models=config["experiment"]["models"],
+        code=library_code("fig07_relay_architectures.py"),
     script:
         "../scripts/fig07_relay_architectures.py"
 
@@ -86,6 +93,8 @@ rule fig08_09_stability:
         measure="correlation|overlap",
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig_stability.py"),
     script:
         "../scripts/fig_stability.py"
 
@@ -107,6 +116,8 @@ rule fig10_11_distribution:
         number="10|11",
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig_distribution.py"),
     script:
         "../scripts/fig_distribution.py"
 
@@ -122,6 +133,8 @@ rule fig12_pca:
         "benchmarks/figures/fig12_pca.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig12_pca.py"),
     script:
         "../scripts/fig12_pca.py"
 
@@ -146,5 +159,7 @@ rule fig13_pca_removal:
         "benchmarks/figures/fig13_pca_removal.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("fig13_pca_removal.py"),
     script:
         "../scripts/fig13_pca_removal.py"

@@ -2,7 +2,8 @@
 # on a temperature series and a synthetic series with per-epoch monitors, and the flow analysis
 # of those forecasters and of the paper's classification networks. Active when
 # config["flow"]["enabled"]; the Snakefile adds flow_targets() to rule all.
-import inforelay.flow.analysis as flow_lib
+from inforelay.core.keys import wildcard_keys
+from inforelay.flow import select_networks
 
 # Validate the section here (fills the defaults of workflow/schemas/flow.schema.yaml): JSON-schema
 # defaults are not applied through a $ref from config.schema.yaml.
@@ -10,15 +11,15 @@ validate(config.setdefault("flow", {}), schema="../schemas/flow.schema.yaml")
 FLOW = config["flow"]
 FLOW_FORECAST = FLOW["forecast"]
 FLOW_NETWORKS = FLOW["networks"]
-FORECAST = "{series}/{model}/rep-{rep}"
+FORECAST = "{series}/{model}/rep-{replicate}"
 FLOW_FORECAST_KEYS = [
-    {"series": series, "model": model, "rep": f"{rep:02d}"}
+    wildcard_keys({"series": series, "model": model, "replicate": replicate})
     for series in FLOW_FORECAST["series"]
     for model in FLOW_FORECAST["models"]
-    for rep in range(FLOW_FORECAST["replicates"])
+    for replicate in range(FLOW_FORECAST["replicates"])
 ]
 try:
-    FLOW_NETWORK_KEYS = flow_lib.select_networks(
+    FLOW_NETWORK_KEYS = select_networks(
         [key.wildcards() for key in NETWORKS], config["experiment"], FLOW_NETWORKS
     )
 except ValueError as error:
@@ -30,15 +31,14 @@ if FLOW["enabled"] and not (FLOW_FORECAST_KEYS or FLOW_NETWORK_KEYS):
     )
 FLOW_FORECAST_FILES = {
     kind: [
-        f"results/flow/forecast/{key['series']}/{key['model']}/rep-{key['rep']}{kind}"
+        f"results/flow/forecast/{FORECAST}{kind}".format(**key)
         for key in FLOW_FORECAST_KEYS
     ]
     for kind in (".flow.h5", ".flow.csv", ".history.csv")
 }
 FLOW_NETWORK_FILES = {
     kind: [
-        "results/flow/networks/{task}/{model}/delay-{delay}/rep-{rep}".format(**key)
-        + kind
+        f"results/flow/networks/{NETWORK}{kind}".format(**key)
         for key in FLOW_NETWORK_KEYS
     ]
     for kind in (".flow.h5", ".csv")
@@ -63,8 +63,8 @@ wildcard_constraints:
 
 rule flow_train_forecast:
     output:
-        network="results/flow/forecast/{series}/{model}/rep-{rep}.pt",
-        history="results/flow/forecast/{series}/{model}/rep-{rep}.history.csv",
+        network="results/flow/forecast/{series}/{model}/rep-{replicate}.pt",
+        history="results/flow/forecast/{series}/{model}/rep-{replicate}.history.csv",
     log:
         log_path("flow_train_forecast", FORECAST),
     benchmark:
@@ -74,6 +74,7 @@ rule flow_train_forecast:
     threads: FLOW_FORECAST["training"]["threads"]
     params:
         forecast=FLOW_FORECAST,
+        code=library_code("flow_train_forecast.py"),
     script:
         "../scripts/flow_train_forecast.py"
 
@@ -82,7 +83,7 @@ rule flow_record_forecast:
     input:
         network=rules.flow_train_forecast.output.network,
     output:
-        "results/flow/forecast/{series}/{model}/rep-{rep}.h5",
+        "results/flow/forecast/{series}/{model}/rep-{replicate}.h5",
     log:
         log_path("flow_record_forecast", FORECAST),
     benchmark:
@@ -91,6 +92,7 @@ rule flow_record_forecast:
         CONDA_ENV
     params:
         forecast=FLOW_FORECAST,
+        code=library_code("flow_record_forecast.py"),
     script:
         "../scripts/flow_record_forecast.py"
 
@@ -99,8 +101,8 @@ rule flow_forecast:
     input:
         rules.flow_record_forecast.output,
     output:
-        flow="results/flow/forecast/{series}/{model}/rep-{rep}.flow.h5",
-        table="results/flow/forecast/{series}/{model}/rep-{rep}.flow.csv",
+        flow="results/flow/forecast/{series}/{model}/rep-{replicate}.flow.h5",
+        table="results/flow/forecast/{series}/{model}/rep-{replicate}.flow.csv",
     log:
         log_path("flow_forecast", FORECAST),
     benchmark:
@@ -110,20 +112,21 @@ rule flow_forecast:
     params:
         analysis=FLOW_FORECAST["analysis"],
         include_cell=FLOW_FORECAST["include_cell"],
+        code=library_code("flow_forecast.py"),
     script:
-        "../scripts/flow_analyze.py"
+        "../scripts/flow_forecast.py"
 
 
 rule flow_network:
     input:
-        activations="results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5",
+        activations=f"results/activations/{NETWORK}.h5",
         relay=branch(
             FLOW_NETWORKS["relay"],
-            then="results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5",
+            then=f"results/relay/{NETWORK}.h5",
         ),
     output:
-        flow="results/flow/networks/{task}/{model}/delay-{delay}/rep-{rep}.flow.h5",
-        table="results/flow/networks/{task}/{model}/delay-{delay}/rep-{rep}.csv",
+        flow=f"results/flow/networks/{NETWORK}.flow.h5",
+        table=f"results/flow/networks/{NETWORK}.csv",
     log:
         log_path("flow_network"),
     benchmark:
@@ -133,9 +136,9 @@ rule flow_network:
     params:
         analysis=FLOW_NETWORKS["analysis"],
         include_cell=FLOW_NETWORKS["include_cell"],
-        relay=FLOW_NETWORKS["relay"],
+        code=library_code("flow_network.py"),
     script:
-        "../scripts/flow_analyze.py"
+        "../scripts/flow_network.py"
 
 
 rule flow_aggregate:
@@ -161,6 +164,7 @@ rule flow_aggregate:
         network_keys=FLOW_NETWORK_KEYS,
         layers=FLOW["layers"],
         phase_layer=FLOW["phase_layer"],
+        code=library_code("flow_aggregate.py"),
     script:
         "../scripts/flow_aggregate.py"
 
@@ -180,6 +184,7 @@ rule flow_claims:
         CONDA_ENV
     params:
         alpha=FLOW["claims_alpha"],
+        code=library_code("flow_claims.py"),
     script:
         "../scripts/flow_claims.py"
 
@@ -198,8 +203,9 @@ rule flow_fig_graph:
         CONDA_ENV
     params:
         max_edges=FLOW["figure_edges"],
+        code=library_code("flow_fig_graph.py"),
     script:
-        "../scripts/flow_figures.py"
+        "../scripts/flow_fig_graph.py"
 
 
 rule flow_fig_progression:
@@ -213,8 +219,10 @@ rule flow_fig_progression:
         "benchmarks/flow_figures/flow_progression.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("flow_fig_progression.py"),
     script:
-        "../scripts/flow_figures.py"
+        "../scripts/flow_fig_progression.py"
 
 
 rule flow_fig_infoplane:
@@ -228,8 +236,10 @@ rule flow_fig_infoplane:
         "benchmarks/flow_figures/flow_infoplane.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("flow_fig_infoplane.py"),
     script:
-        "../scripts/flow_figures.py"
+        "../scripts/flow_fig_infoplane.py"
 
 
 rule flow_fig_gradients:
@@ -246,8 +256,9 @@ rule flow_fig_gradients:
         CONDA_ENV
     params:
         phase_layer=FLOW["phase_layer"],
+        code=library_code("flow_fig_gradients.py"),
     script:
-        "../scripts/flow_figures.py"
+        "../scripts/flow_fig_gradients.py"
 
 
 rule flow_fig_relay:
@@ -261,8 +272,10 @@ rule flow_fig_relay:
         "benchmarks/flow_figures/flow_relay.tsv"
     conda:
         CONDA_ENV
+    params:
+        code=library_code("flow_fig_relay.py"),
     script:
-        "../scripts/flow_figures.py"
+        "../scripts/flow_fig_relay.py"
 
 
 localrules:

@@ -4,10 +4,10 @@
 rule knockout:
     input:
         network=rules.train.output.network,
-        data="results/tasks/{task}/delay-{delay}/analysis.h5",
+        data="results/tasks/{task}/delay-{delay_regime}/analysis.h5",
         relay=rules.relay.output[0],
     output:
-        "results/knockout/{task}/{model}/delay-{delay}/rep-{rep}.csv",
+        f"results/knockout/{NETWORK}.csv",
     log:
         log_path("knockout"),
     benchmark:
@@ -16,5 +16,6 @@ rule knockout:
         CONDA_ENV
     params:
         knockout=section("knockout"),
+        code=library_code("knockout.py"),
     script:
         "../scripts/knockout.py"

@@ -6,7 +6,7 @@ rule latent:
         activations=rules.record.output[0],
         relay=rules.relay.output[0],
     output:
-        "results/latent/{task}/{model}/delay-{delay}/rep-{rep}.csv",
+        f"results/latent/{NETWORK}.csv",
     log:
         log_path("latent"),
     benchmark:
@@ -15,5 +15,6 @@ rule latent:
         CONDA_ENV
     params:
         latent=section("latent"),
+        code=library_code("latent.py"),
     script:
         "../scripts/latent.py"

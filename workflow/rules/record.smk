@@ -4,14 +4,16 @@
 rule record:
     input:
         network=rules.train.output.network,
-        data="results/tasks/{task}/delay-{delay}/analysis.h5",
+        data="results/tasks/{task}/delay-{delay_regime}/analysis.h5",
     output:
-        "results/activations/{task}/{model}/delay-{delay}/rep-{rep}.h5",
+        f"results/activations/{NETWORK}.h5",
     log:
         log_path("record"),
     benchmark:
         benchmark_path("record")
     conda:
         CONDA_ENV
+    params:
+        code=library_code("record.py"),
     script:
         "../scripts/record.py"

@@ -5,7 +5,7 @@ rule relay:
     input:
         rules.record.output,
     output:
-        "results/relay/{task}/{model}/delay-{delay}/rep-{rep}.h5",
+        f"results/relay/{NETWORK}.h5",
     log:
         log_path("relay"),
     benchmark:
@@ -14,5 +14,6 @@ rule relay:
         CONDA_ENV
     params:
         relay=section("relay"),
+        code=library_code("relay.py"),
     script:
         "../scripts/relay.py"

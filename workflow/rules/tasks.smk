@@ -4,15 +4,16 @@
 
 rule generate_task:
     output:
-        "results/tasks/{task}/delay-{delay}/{split}.h5",
+        "results/tasks/{task}/delay-{delay_regime}/{split}.h5",
     log:
-        log_path("generate_task", "{task}/delay-{delay}/{split}"),
+        log_path("generate_task", "{task}/delay-{delay_regime}/{split}"),
     benchmark:
-        benchmark_path("generate_task", "{task}/delay-{delay}/{split}")
+        benchmark_path("generate_task", "{task}/delay-{delay_regime}/{split}")
     conda:
         CONDA_ENV
     params:
-        settings=split_config,
+        settings=split_settings,
+        code=library_code("generate_task.py"),
     script:
         "../scripts/generate_task.py"
 
@@ -27,6 +28,7 @@ rule generate_evaluation:
     conda:
         CONDA_ENV
     params:
-        settings=evaluation_config,
+        settings=evaluation_settings,
+        code=library_code("generate_evaluation.py"),
     script:
         "../scripts/generate_evaluation.py"

@@ -3,11 +3,11 @@
 
 rule train:
     input:
-        train="results/tasks/{task}/delay-{delay}/train.h5",
-        validation="results/tasks/{task}/delay-{delay}/validation.h5",
+        train="results/tasks/{task}/delay-{delay_regime}/train.h5",
+        validation="results/tasks/{task}/delay-{delay_regime}/validation.h5",
     output:
-        network="results/networks/{task}/{model}/delay-{delay}/rep-{rep}.pt",
-        history="results/networks/{task}/{model}/delay-{delay}/rep-{rep}.history.csv",
+        network=f"results/networks/{NETWORK}.pt",
+        history=f"results/networks/{NETWORK}.history.csv",
     log:
         log_path("train"),
     benchmark:
@@ -19,5 +19,7 @@ rule train:
         gpu=1 if config["training"]["device"] == "cuda" else 0,
     params:
         training=section("training"),
+        network_config=network_settings,
+        code=library_code("train.py"),
     script:
         "../scripts/train.py"

@@ -1,14 +1,8 @@
-"""Paper Figs. 10/11: how many concepts each unit carries, how many units carry a concept."""
+"""Paper Figs. 10/11: how many concepts each unit carries, how many units carry a concept (rule fig10_11_distribution)."""
 
-import pandas as pd
-
-from inforelay.figures import save
-from inforelay.figures.stability import plot_concept_distribution
 from inforelay.pipeline.jobs import setup_job
-from inforelay.tasks.generate import CONCEPT_NAMES
+from inforelay.pipeline.steps.figures import fig_distribution
 
-log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
-task = snakemake.wildcards.task  # noqa: F821
-table = pd.read_csv(snakemake.input[0], dtype={"delay_regime": str})  # noqa: F821
-figure = plot_concept_distribution(table, task=task, concept_names=CONCEPT_NAMES[task])
-save(figure, snakemake.output.png.removesuffix(".png"))  # noqa: F821
+sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
+setup_job(sm.log, sm.threads, sm.rule)
+fig_distribution(sm.input[0], sm.wildcards.task, sm.output.png)

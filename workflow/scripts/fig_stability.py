@@ -1,12 +1,8 @@
-"""Paper Figs. 8/9: stability of the relay distribution over time (r, carrier overlap)."""
+"""Paper Figs. 8/9: stability of the relay distribution over time (rule fig08_09_stability)."""
 
-import pandas as pd
-
-from inforelay.figures import save
-from inforelay.figures.stability import plot_stability
 from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.steps.figures import fig_stability
 
-log = setup_job(snakemake.log, snakemake.threads, snakemake.rule)  # noqa: F821
-measure = {"correlation": "r", "overlap": "overlap"}[snakemake.wildcards.measure]  # noqa: F821
-table = pd.read_csv(snakemake.input[0], dtype={"delay_regime": str})  # noqa: F821
-save(plot_stability(table, measure=measure), snakemake.output.png.removesuffix(".png"))  # noqa: F821
+sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
+setup_job(sm.log, sm.threads, sm.rule)
+fig_stability(sm.input[0], sm.wildcards.measure, sm.output.png)

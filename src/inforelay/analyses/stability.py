@@ -1,7 +1,7 @@
 """Stability of relay distributions over time, and how concepts spread over units.
 
 Inputs are relay matrices, never activations: ``R`` of shape ``(T, C, N)`` (time steps ×
-concepts × units; usually :attr:`inforelay.relay.search.RelayOverTime.contribution`, in bits) or one
+concepts × units; usually :attr:`inforelay.relay.RelayOverTime.contribution`, in bits) or one
 ``(C, N)`` slice of it. Everything here is numpy only (no torch, no scikit-learn at run time),
 deterministic and vectorized, because it runs for every one of the experiment's networks.
 
@@ -26,11 +26,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from inforelay.info.measures import binarize
-from inforelay.tasks.generate import concept_labels
+from inforelay.analyses.checks import finite_array
+from inforelay.info import binarize
+from inforelay.tasks import concept_labels
 
 __all__ = [
     "CARRIER_METHODS",
+    "ZERO_TOLERANCE",
     "kmeans_split_1d",
     "consecutive_correlation",
     "carrier_sets",
@@ -50,14 +52,8 @@ ZERO_TOLERANCE = 1e-9
 
 
 def _as_relay(R: np.ndarray, name: str = "R") -> np.ndarray:
-    arr = np.asarray(R, dtype=np.float64)
-    if arr.ndim != 3:
-        raise ValueError(f"{name} must be (T, C, N) relay values, got shape {arr.shape}")
-    if arr.shape[0] < 1 or arr.shape[2] < 1:
-        raise ValueError(f"{name} must have at least one step and one unit, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} holds non-finite values")
-    return arr
+    """``(T, C, N)`` float64 relay values with at least one step and one unit, all finite."""
+    return finite_array(R, name, ("T", "C", "N"), minimum={"T": 1, "N": 1})
 
 
 def _check_start(start: int, n_steps: int) -> int:
@@ -96,7 +92,7 @@ def kmeans_split_1d(values: np.ndarray) -> np.ndarray:
     rows = x.reshape(-1, m)
     if m == 0:
         return np.zeros(shape, dtype=bool)
-    # the exact 1-D 2-means of inforelay.info.measures clusters columns; rows here are the samples
+    # the exact 1-D 2-means of inforelay.info.binarization clusters columns; rows here are the samples
     out = binarize(rows.T, method="kmeans").T.astype(bool)
     single = rows.max(axis=1) == rows.min(axis=1)
     out[single] = (rows[single, :1] > ZERO_TOLERANCE).repeat(m, axis=1)
@@ -211,11 +207,7 @@ def concept_distribution(M: np.ndarray) -> np.ndarray:
         As in :func:`carrier_sets`, negative entries are clipped at 0 before clustering and only
         entries above :data:`ZERO_TOLERANCE` can be carriers (an all-zero matrix has none).
     """
-    arr = np.asarray(M, dtype=np.float64)
-    if arr.ndim != 2:
-        raise ValueError(f"M must be (C, N), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("M holds non-finite values")
+    arr = finite_array(M, "M", ("C", "N"))
     upper = kmeans_split_1d(np.maximum(arr, 0.0).ravel()).reshape(arr.shape)
     return upper & (arr > ZERO_TOLERANCE)
 
@@ -228,7 +220,6 @@ def concepts_per_node(carriers: np.ndarray) -> np.ndarray:
 def nodes_per_concept(carriers: np.ndarray) -> np.ndarray:
     """How many units carry each concept: ``(C, N)`` bool → ``(C,)`` int64 in ``0..N``."""
     return np.asarray(carriers, dtype=bool).sum(axis=1).astype(np.int64)
-
 
 
 def network_stability_table(

@@ -1,4 +1,4 @@
-"""Figures of the information-flow branch (second source document).
+"""Figures of the information-flow branch (``docs/flow.md``).
 
 - :func:`plot_flow_graph` — the directed flow graph of example networks, neurons placed by their
   progression along the flow;
@@ -20,7 +20,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
-from inforelay.flow.analysis import FlowResult
+from inforelay.flow import FlowResult
 
 from . import ARCH_COLORS, ARCH_LABELS, new_figure
 
@@ -121,7 +121,7 @@ def _panels(training: pd.DataFrame) -> list[tuple[str, str]]:
 def plot_information_plane(training: pd.DataFrame) -> Figure:
     """Information plane ``I(X;T)`` (x) vs ``I(T;Y)`` (y) over epochs, one panel per series × model.
 
-    ``training`` has columns ``series, model, rep, epoch, I_XT, I_TY``; each replicate is a line,
+    ``training`` has columns ``series, model, replicate, epoch, I_XT, I_TY``; each replicate is a line,
     epochs are coloured.
     """
     panels = _panels(training)
@@ -130,7 +130,7 @@ def plot_information_plane(training: pd.DataFrame) -> Figure:
     cmap = colormaps["viridis"]
     for ax, (series, model) in zip(axes[0], panels, strict=True):
         part = training[(training["series"] == series) & (training["model"] == model)]
-        for _, run in part.groupby("rep"):
+        for _, run in part.groupby("replicate"):
             run = run.sort_values("epoch")
             ax.plot(run["I_XT"], run["I_TY"], color="lightgray", lw=0.8, zorder=1)
             ax.scatter(run["I_XT"], run["I_TY"], c=run["epoch"], cmap=cmap, norm=norm, s=8, zorder=2)
@@ -145,7 +145,7 @@ def plot_gradient_phases(training: pd.DataFrame, phases: pd.DataFrame | None = N
                          *, layer: str = "all") -> Figure:
     """Gradient mean and std norms (top) and their ratio SNR (bottom) over epochs.
 
-    ``phases`` (columns ``series, model, rep, phase_threshold``) adds the first diffusion epoch of
+    ``phases`` (columns ``series, model, replicate, phase_threshold``) adds the first diffusion epoch of
     each replicate as a dotted line.
     """
     panels = _panels(training)
@@ -155,7 +155,7 @@ def plot_gradient_phases(training: pd.DataFrame, phases: pd.DataFrame | None = N
                         & (training["epoch"] > 0)]
         color = ARCH_COLORS.get(model, "black")
         top, bottom = axes[0, col], axes[1, col]
-        for i, (rep, run) in enumerate(part.groupby("rep")):
+        for i, (replicate, run) in enumerate(part.groupby("replicate")):
             label = i == 0
             top.plot(run["epoch"], run[f"grad_mean_{layer}"], color=color, lw=1,
                      label="‖mean‖" if label else None)
@@ -164,7 +164,7 @@ def plot_gradient_phases(training: pd.DataFrame, phases: pd.DataFrame | None = N
             bottom.plot(run["epoch"], run[f"snr_{layer}"], color=color, lw=1)
             if phases is not None:
                 row = phases[(phases["series"] == series) & (phases["model"] == model)
-                             & (phases["rep"] == rep)]
+                             & (phases["replicate"] == replicate)]
                 if len(row) and row["phase_threshold"].iloc[0] >= 1:
                     bottom.axvline(row["phase_threshold"].iloc[0], color="gray", ls=":", lw=1)
         bottom.axhline(1.0, color="red", lw=0.8)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
-from . import (
+from inforelay.analyses.summary import check_columns
+from inforelay.core.stats import mean_ci
+
+from .style import (
     ARCH_LABELS,
     TASK_LABELS,
     new_figure,
@@ -15,24 +17,12 @@ from . import (
     regime_label,
     regime_order,
 )
+from .tables import ordered
 
-__all__ = ["generalization_summary", "plot_generalization", "mean_ci"]
+__all__ = ["generalization_summary", "plot_generalization"]
 
 _KEYS = ["task", "model", "delay_regime", "eval_delay"]
 _REQUIRED = [*_KEYS, "replicate", "accuracy"]
-
-
-def mean_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the two ends of its Student-t confidence interval (``nan`` ends for n < 2)."""
-    values = np.asarray(values, dtype=float)
-    n = values.size
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if n < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
-    return mean, mean - half, mean + half
 
 
 def generalization_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
@@ -44,7 +34,8 @@ def generalization_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
         Tidy table with columns ``task, model, delay_regime, replicate, eval_delay, accuracy``
         (one row per network and evaluation delay; repeated rows of one network are averaged first).
     confidence
-        Confidence level of the Student-t interval (default 95 %).
+        Confidence level of the Student-t interval (default 95 %;
+        :func:`inforelay.core.stats.mean_ci`, ``nan`` ends for a single replicate).
 
     Returns
     -------
@@ -52,9 +43,7 @@ def generalization_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
         One row per ``task × model × delay_regime × eval_delay`` with ``n`` (replicates),
         ``mean``, ``sd``, ``sem``, ``ci_low``, ``ci_high``; ``delay_regime`` as strings.
     """
-    missing = [c for c in _REQUIRED if c not in df.columns]
-    if missing:
-        raise ValueError(f"generalization table lacks column(s) {', '.join(missing)}")
+    check_columns(df, _REQUIRED, "generalization")
     table = df[_REQUIRED].copy()
     table["delay_regime"] = table["delay_regime"].astype(str)
     table["eval_delay"] = table["eval_delay"].astype(int)
@@ -75,11 +64,6 @@ def generalization_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
     return out.reset_index(drop=True)
 
 
-def _ordered(values, preferred) -> list:
-    present = list(dict.fromkeys(values))
-    return [v for v in preferred if v in present] + [v for v in present if v not in preferred]
-
-
 def plot_generalization(df: pd.DataFrame, confidence: float = 0.95) -> Figure:
     """Paper Fig. 2: one panel per task (rows) × architecture (columns), accuracy against the
     evaluation delay, one line per training regime (fixed delays 1..5, random) with its
@@ -88,8 +72,8 @@ def plot_generalization(df: pd.DataFrame, confidence: float = 0.95) -> Figure:
     ``df`` is the tidy table of :func:`generalization_summary` (raw per-network rows).
     """
     summary = generalization_summary(df, confidence)
-    tasks = _ordered(summary["task"], list(TASK_LABELS))
-    models = _ordered(summary["model"], list(ARCH_LABELS))
+    tasks = ordered(summary["task"], list(TASK_LABELS))
+    models = ordered(summary["model"], list(ARCH_LABELS))
     regimes = regime_order(summary["delay_regime"].unique())
     fig, axes = new_figure(len(tasks), len(models), panel_size=(3.3, 2.7), sharex=True, sharey=True)
     delays = np.sort(summary["eval_delay"].unique())

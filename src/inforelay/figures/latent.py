@@ -1,4 +1,8 @@
-"""Paper Figs. 12/13: PCA of the hidden states at ``t_k`` and cluster quality as units are removed."""
+"""Paper Figs. 12/13: PCA of the hidden states at ``t_k`` and cluster quality as units are removed.
+
+See ``docs/method.md`` (latent space); the scores come from
+:func:`inforelay.analyses.latent.removal_cluster_scores`.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from inforelay.analyses.latent import SCORES, concept_state_codes, pca_projection
-from inforelay.pipeline.aggregate import NETWORK_KEYS, summarize
-from inforelay.tasks.generate import concept_labels
+from inforelay.analyses.summary import group_mean_ci, network_key_columns
+from inforelay.tasks import concept_labels
 
-from . import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
+from .style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
+from .tables import ordered, select_rows
 
 __all__ = ["plot_pca_states", "plot_removal_pca", "plot_removal_scores"]
 
@@ -25,12 +30,22 @@ _SCORE_LABELS = {
 _SCORE_COLORS = {"silhouette": "red", "davies_bouldin": "blue", "calinski_harabasz": "green"}
 
 
+def _concept_bits(concepts: np.ndarray) -> np.ndarray:
+    """``(n, C)`` concept bits (a 1-D array is one concept)."""
+    bits = np.asarray(concepts)
+    return bits[:, None] if bits.ndim == 1 else bits
+
 
 def _state_label(code: int, names: list[str]) -> str:
     n = len(names)
     return " ".join(
         f"{name}{'+' if (code >> (n - 1 - i)) & 1 else '−'}" for i, name in enumerate(names)
     )
+
+
+def _second_axis(xy: np.ndarray) -> np.ndarray:
+    """The PC 2 coordinates, or zeros when a single component exists (one unit left)."""
+    return xy[:, 1] if xy.shape[1] > 1 else np.zeros(len(xy))
 
 
 def plot_pca_states(
@@ -50,11 +65,10 @@ def plot_pca_states(
     concepts
         ``(n, C)`` 0/1 concept bits.
     """
-    bits = np.asarray(concepts)
-    if bits.ndim == 1:
-        bits = bits[:, None]
+    bits = _concept_bits(concepts)
     names = concept_labels(concept_names, bits.shape[1])
     xy = pca_projection(states, 2)
+    y = _second_axis(xy)
     codes = concept_state_codes(bits)
     cmap = colormaps["tab10"]
     fig, axes = new_figure(1, 1, panel_size=(5.4, 4.4))
@@ -63,15 +77,9 @@ def plot_pca_states(
         sel = codes == code
         if not sel.any():
             continue
-        y = xy[sel, 1] if xy.shape[1] > 1 else np.zeros(sel.sum())
+        label = _state_label(code, names)
         ax.scatter(
-            xy[sel, 0],
-            y,
-            s=6,
-            alpha=0.6,
-            color=cmap(code % 10),
-            label=_state_label(code, names),
-            rasterized=True,
+            xy[sel, 0], y[sel], s=6, alpha=0.6, color=cmap(code % 10), label=label, rasterized=True
         )
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
@@ -85,6 +93,43 @@ def plot_pca_states(
     if title:
         ax.set_title(title, fontsize="medium")
     return fig
+
+
+def _removal_pca_panel(ax, states: np.ndarray, bits_c: np.ndarray, remaining, name: str) -> None:
+    """PCA of the ``remaining`` units, points black where the concept bit is 1, red where 0."""
+    xy = pca_projection(states[:, remaining], 2)
+    y = _second_axis(xy)
+    for bit, color in ((0, "red"), (1, "black")):
+        sel = bits_c == bit
+        ax.scatter(
+            xy[sel, 0], y[sel], s=3, alpha=0.45, color=color, rasterized=True, label=f"{name} = {bit}"
+        )
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _removal_score_panel(ax, panel: pd.DataFrame, score: str) -> None:
+    """One score against units removed: relay order solid; random orders dotted (mean) with a
+    band from their 10th to 90th percentile."""
+    relay = panel[panel["removal"] == "relay"].sort_values("n_removed")
+    rand = panel[panel["removal"] == "random"].groupby("n_removed")[score]
+    color = _SCORE_COLORS[score]
+    ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4, label="relay order")
+    if len(rand):
+        mean = rand.mean()
+        ax.plot(mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders")
+        low, high = rand.quantile(0.1).to_numpy(), rand.quantile(0.9).to_numpy()
+        ax.fill_between(mean.index, low, high, color=color, alpha=0.12, lw=0)
+    if score == "davies_bouldin" and (panel[score] > 0).all():
+        ax.set_yscale("log")  # the ratio explodes as the class centroids merge
+
+
+def _curve_axis(ax, curve_c: np.ndarray) -> None:
+    """The greedy ``I_R`` of the remaining set, in black on a second y axis."""
+    twin = ax.twinx()
+    twin.plot(np.arange(len(curve_c)), curve_c, "k-", lw=0.9)
+    twin.set_ylabel("$I_R$ (bits)", fontsize="x-small")
+    twin.tick_params(labelsize="x-small")
 
 
 def plot_removal_pca(
@@ -118,64 +163,25 @@ def plot_removal_pca(
         ``(C, N+1)`` greedy ``I_R`` curve at ``t_k`` (optional).
     """
     x = np.asarray(states, dtype=float)
-    bits = np.asarray(concepts)
-    if bits.ndim == 1:
-        bits = bits[:, None]
+    bits = _concept_bits(concepts)
     order = np.atleast_2d(np.asarray(relay_order))
     n_concepts, n_units = order.shape
     names = concept_labels(concept_names, n_concepts)
     removed = [int(r) for r in removed if 0 <= int(r) < n_units]
-    ncols = len(removed) + len(SCORES)
-    fig, axes = new_figure(n_concepts, ncols, panel_size=(2.3, 2.2))
+    fig, axes = new_figure(n_concepts, len(removed) + len(SCORES), panel_size=(2.3, 2.2))
     for c, name in enumerate(names):
         for j, r in enumerate(removed):
-            ax = axes[c, j]
-            xy = pca_projection(x[:, order[c, r:]], 2)
-            y = xy[:, 1] if xy.shape[1] > 1 else np.zeros(len(xy))
-            for bit, color in ((0, "red"), (1, "black")):
-                sel = bits[:, c] == bit
-                ax.scatter(
-                    xy[sel, 0],
-                    y[sel],
-                    s=3,
-                    alpha=0.45,
-                    color=color,
-                    rasterized=True,
-                    label=f"{name} = {bit}",
-                )
-            ax.set_xticks([])
-            ax.set_yticks([])
+            _removal_pca_panel(axes[c, j], x, bits[:, c], order[c, r:], name)
             if c == 0:
-                ax.set_title(f"{r} removed", fontsize="small")
+                axes[c, j].set_title(f"{r} removed", fontsize="small")
             if j == 0:
-                ax.set_ylabel(f"concept {name}")
+                axes[c, j].set_ylabel(f"concept {name}")
         panel = scores[scores["concept"].astype(str) == name]
         for s, score in enumerate(SCORES):
             ax = axes[c, len(removed) + s]
-            relay = panel[panel["removal"] == "relay"].sort_values("n_removed")
-            rand = panel[panel["removal"] == "random"].groupby("n_removed")[score]
-            color = _SCORE_COLORS[score]
-            ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4, label="relay order")
-            if len(rand):
-                mean = rand.mean()
-                ax.plot(
-                    mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders"
-                )
-                ax.fill_between(
-                    mean.index,
-                    rand.quantile(0.1).to_numpy(),
-                    rand.quantile(0.9).to_numpy(),
-                    color=color,
-                    alpha=0.12,
-                    lw=0,
-                )
+            _removal_score_panel(ax, panel, score)
             if score == "silhouette" and curve is not None:
-                twin = ax.twinx()
-                twin.plot(np.arange(n_units), np.asarray(curve)[c, :n_units], "k-", lw=0.9)
-                twin.set_ylabel("$I_R$ (bits)", fontsize="x-small")
-                twin.tick_params(labelsize="x-small")
-            if score == "davies_bouldin" and (panel[score] > 0).all():
-                ax.set_yscale("log")  # the ratio explodes as the class centroids merge
+                _curve_axis(ax, np.asarray(curve)[c, :n_units])
             if c == 0:
                 ax.set_title(_SCORE_LABELS[score], fontsize="x-small")
             if c == n_concepts - 1:
@@ -184,6 +190,21 @@ def plot_removal_pca(
     axes[0, 0].legend(fontsize="x-small", markerscale=3, loc="best")
     axes[0, len(removed)].legend(fontsize="x-small", loc="best")
     return fig
+
+
+def _score_over_networks(ax, summary: pd.DataFrame, models: list[str]) -> None:
+    """Mean over networks per architecture: relay order solid with its band, random dotted."""
+    for model in models:
+        color = ARCH_COLORS.get(model, "0.4")
+        for removal, style in (("relay", "-"), ("random", ":")):
+            line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
+            if line.empty:
+                continue
+            label = f"{ARCH_LABELS.get(model, model)}, {removal}"
+            ax.plot(line["n_removed"], line["mean"], style, color=color, lw=1.3, label=label)
+            if removal == "relay":
+                low, high = line["ci_low"], line["ci_high"]
+                ax.fill_between(line["n_removed"], low, high, color=color, alpha=0.15, lw=0)
 
 
 def plot_removal_scores(
@@ -200,67 +221,34 @@ def plot_removal_scores(
     Parameters
     ----------
     df
-        Latent tables of many networks (:func:`inforelay.analyses.latent.removal_cluster_scores` columns plus
-        the network keys).
+        Latent tables of many networks (:func:`inforelay.analyses.latent.removal_cluster_scores`
+        columns plus the network keys).
     task, delay_regime
         Filters (``None``: everything present, pooled).
     """
-    sel = df
-    if task is not None:
-        sel = sel[sel["task"].astype(str) == str(task)]
-    if delay_regime is not None:
-        sel = sel[sel["delay_regime"].astype(str) == str(delay_regime)]
-    if sel.empty:
-        raise ValueError(f"no latent rows for task {task!r} and delay regime {delay_regime!r}")
-    keys = [k for k in NETWORK_KEYS if k in sel.columns]
+    sel = select_rows(df, "latent", task=task, delay_regime=delay_regime)
+    keys = network_key_columns(sel)
     per_network = (
         sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
     )
-    models = [m for m in ARCH_LABELS if m in set(per_network["model"])] + sorted(
-        set(per_network["model"]) - set(ARCH_LABELS)
-    )
+    # paper order first, other architectures sorted by name
+    models = ordered(sorted(set(per_network["model"])), list(ARCH_LABELS))
     fig, axes = new_figure(1, len(SCORES), panel_size=(3.4, 2.8))
     for s, score in enumerate(SCORES):
         ax = axes[0, s]
-        summary = summarize(
-            per_network, by=["model", "removal", "n_removed"], value=score, confidence=confidence
-        )
-        for model in models:
-            color = ARCH_COLORS.get(model, "0.4")
-            for removal, style in (("relay", "-"), ("random", ":")):
-                line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
-                if line.empty:
-                    continue
-                ax.plot(
-                    line["n_removed"],
-                    line["mean"],
-                    style,
-                    color=color,
-                    lw=1.3,
-                    label=f"{ARCH_LABELS.get(model, model)}, {removal}",
-                )
-                if removal == "relay":
-                    ax.fill_between(
-                        line["n_removed"],
-                        line["ci_low"],
-                        line["ci_high"],
-                        color=color,
-                        alpha=0.15,
-                        lw=0,
-                    )
+        by = ["model", "removal", "n_removed"]
+        summary = group_mean_ci(per_network, by=by, value=score, confidence=confidence)
+        _score_over_networks(ax, summary, models)
         ax.set_title(_SCORE_LABELS[score], fontsize="small")
         ax.set_xlabel("units removed")
         if score == "davies_bouldin" and (summary["mean"] > 0).all():
             ax.set_yscale("log")  # the ratio explodes as the class centroids merge
     axes[0, 0].legend(fontsize="x-small", ncol=1)
-    label = ", ".join(
-        p
-        for p in (
-            TASK_LABELS.get(task, task) if task else None,
-            f"training delay {delay_regime}" if delay_regime else None,
-        )
-        if p
+    parts = (
+        TASK_LABELS.get(task, task) if task else None,
+        f"training delay {delay_regime}" if delay_regime else None,
     )
+    label = ", ".join(p for p in parts if p)
     fig.suptitle(
         "Cluster separation as units are removed" + (f" ({label})" if label else ""),
         fontsize="medium",

@@ -1,7 +1,7 @@
 """Relay figures: the greedy search of one network (Fig. 3) and relay over time (Figs. 6/7).
 
-Inputs are the arrays of :class:`inforelay.relay.search.RelayOverTime` (read with
-:func:`inforelay.relay.search.read_relay`): ``curve (C, N+1)``, ``order (C, N)``, ``node_relay (C, N)`` at
+Inputs are the arrays of :class:`inforelay.relay.RelayOverTime` (read with
+:func:`inforelay.relay.read_relay`): ``curve (C, N+1)``, ``order (C, N)``, ``node_relay (C, N)`` at
 one step for Fig. 3, and ``contribution`` ``R[t, c, n]`` ``(T, C, N)`` for Figs. 6/7. Time steps
 are 0-based in the data and shown 1-based on the axes (the paper's "time point").
 """
@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from inforelay.tasks.generate import concept_labels
+from inforelay.tasks import concept_labels
 
-from . import ARCH_LABELS, new_figure
+from .style import ARCH_LABELS, new_figure
 
 __all__ = [
     "CONCEPT_COLORS",
@@ -34,6 +34,32 @@ def concept_color(index: int) -> str:
     """Colour of the concept at position ``index``."""
     return CONCEPT_COLORS[int(index) % len(CONCEPT_COLORS)]
 
+
+def _greedy_panels(top, bottom, c: int, name: str, curve_c, order_c, node_relay_c) -> None:
+    """Top: ``I_R`` after each removal with the losses as blue arrows; bottom: node relay per unit."""
+    n_units = len(order_c)
+    steps = np.arange(n_units + 1)
+    full = curve_c[0]
+    top.plot(steps, curve_c, "k-o", ms=3, lw=1.2, label="$I_R$ of the remaining set")
+    for i in range(1, n_units + 1):
+        if abs(full - curve_c[i]) > 1e-12:
+            top.annotate(
+                "",
+                xy=(i, full),
+                xytext=(i, curve_c[i]),
+                arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.0},
+            )
+    top.axhline(full, color="0.6", lw=0.6, ls=":")
+    top.set_xticks(steps)
+    top.set_xticklabels(["all"] + [f"−{u}" for u in order_c], fontsize="x-small")
+    top.set_xlim(-0.5, n_units + 0.5)
+    top.set_ylabel("$I_R$ (bits)")
+    top.set_title(f"concept {name}: greedy removal (blue: loss)", fontsize="medium")
+    bottom.bar(np.arange(n_units), node_relay_c, color=concept_color(c), width=0.8)
+    bottom.set_xticks(np.arange(n_units))
+    bottom.set_xlim(-0.5, n_units - 0.5)
+    bottom.set_ylabel("node relay")
+    bottom.set_xlabel("unit")
 
 
 def plot_greedy_relay(
@@ -72,32 +98,10 @@ def plot_greedy_relay(
     names = concept_labels(concept_names, n_concepts)
     fig = Figure(figsize=(6.4, 2.9 * n_concepts), layout="constrained")
     grid = fig.add_gridspec(2 * n_concepts, 1, height_ratios=[1.6, 1.0] * n_concepts)
-    steps = np.arange(n_units + 1)
     for c, name in enumerate(names):
         top = fig.add_subplot(grid[2 * c])
         bottom = fig.add_subplot(grid[2 * c + 1])
-        full = curve[c, 0]
-        top.plot(steps, curve[c], "k-o", ms=3, lw=1.2, label="$I_R$ of the remaining set")
-        for i in range(1, n_units + 1):
-            loss = full - curve[c, i]
-            if abs(loss) > 1e-12:
-                top.annotate(
-                    "",
-                    xy=(i, full),
-                    xytext=(i, curve[c, i]),
-                    arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.0},
-                )
-        top.axhline(full, color="0.6", lw=0.6, ls=":")
-        top.set_xticks(steps)
-        top.set_xticklabels(["all"] + [f"−{u}" for u in order[c]], fontsize="x-small")
-        top.set_xlim(-0.5, n_units + 0.5)
-        top.set_ylabel("$I_R$ (bits)")
-        top.set_title(f"concept {name}: greedy removal (blue: loss)", fontsize="medium")
-        bottom.bar(np.arange(n_units), node_relay[c], color=concept_color(c), width=0.8)
-        bottom.set_xticks(np.arange(n_units))
-        bottom.set_xlim(-0.5, n_units - 0.5)
-        bottom.set_ylabel("node relay")
-        bottom.set_xlabel("unit")
+        _greedy_panels(top, bottom, c, name, curve[c], order[c], node_relay[c])
     return fig
 
 
@@ -149,6 +153,30 @@ def _unit_time_panel(ax, R_c, concept, names, event_steps, analysis_step, vmax):
     return image
 
 
+def _relay_matrices(fig: Figure, spec, R: np.ndarray, names: list[str], event_steps, vmax: float):
+    """The column of ``C × N`` matrices ``R[t]``, one per step from the top, event steps marked
+    by a triangle in the entering concept's colour; returns the last image (for a colour bar)."""
+    n_steps, n_concepts = R.shape[:2]
+    cells = spec.subgridspec(n_steps, 1, hspace=0.15)
+    image = None
+    for t in range(n_steps):
+        ax = fig.add_subplot(cells[t])
+        image = ax.imshow(
+            R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
+        )
+        ax.set_xticks([])
+        ax.set_yticks(range(n_concepts))
+        ax.set_yticklabels(names, fontsize="xx-small")
+        ax.set_ylabel(str(t + 1), rotation=0, ha="right", va="center", fontsize="x-small")
+        if t in set(event_steps):
+            entering = concept_color(list(event_steps).index(t))
+            marker = {"marker": "<", "ms": 5, "clip_on": False, "color": entering}
+            ax.plot(1.06, 0.5, transform=ax.transAxes, **marker)
+        if t == 0:
+            ax.set_title("$R[t]$ (concepts × units)", fontsize="small")
+    return image
+
+
 def plot_relay_over_time(
     R: np.ndarray,
     concept_names: Sequence[str] | None = None,
@@ -182,29 +210,7 @@ def plot_relay_over_time(
         layout="constrained",
     )
     outer = fig.add_gridspec(1, 2, width_ratios=[1.0, 2.4])
-    left = outer[0].subgridspec(n_steps, 1, hspace=0.15)
-    image = None
-    for t in range(n_steps):
-        ax = fig.add_subplot(left[t])
-        image = ax.imshow(
-            R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
-        )
-        ax.set_xticks([])
-        ax.set_yticks(range(n_concepts))
-        ax.set_yticklabels(names, fontsize="xx-small")
-        ax.set_ylabel(str(t + 1), rotation=0, ha="right", va="center", fontsize="x-small")
-        if t in set(event_steps):
-            ax.plot(
-                1.06,
-                0.5,
-                marker="<",
-                ms=5,
-                transform=ax.transAxes,
-                clip_on=False,
-                color=concept_color(list(event_steps).index(t)),
-            )
-        if t == 0:
-            ax.set_title("$R[t]$ (concepts × units)", fontsize="small")
+    image = _relay_matrices(fig, outer[0], R, names, event_steps, vmax)
     right = outer[1].subgridspec(n_concepts, 1)
     right_axes = []
     for c, name in enumerate(names):

@@ -1,4 +1,8 @@
-"""Paper Figs. 8/9 (stability of relay over time) and Figs. 10/11 (how concepts spread over units)."""
+"""Paper Figs. 8/9 (stability of relay over time) and Figs. 10/11 (how concepts spread over units).
+
+See ``docs/method.md`` (stability over time, concept distribution). Every network counts once:
+each is reduced to one value before the mean and Student-t interval over networks.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from inforelay.pipeline.aggregate import NETWORK_KEYS, summarize
+from inforelay.analyses.summary import group_mean_ci, network_key_columns
+from inforelay.core.keys import NETWORK_KEYS
 
-from . import (
+from .relay import concept_color
+from .style import (
     ARCH_COLORS,
     ARCH_LABELS,
     TASK_LABELS,
@@ -18,7 +24,7 @@ from . import (
     regime_label,
     regime_order,
 )
-from .relay import concept_color
+from .tables import concept_order, ordered, select_rows
 
 __all__ = ["plot_stability", "distribution_summary", "plot_concept_distribution"]
 
@@ -28,30 +34,26 @@ _MEASURE_LABELS = {
 }
 
 
-def _ordered(values, preferred: Sequence[str]) -> list[str]:
-    present = list(dict.fromkeys(str(v) for v in values))
-    return [v for v in preferred if v in present] + [v for v in present if v not in preferred]
-
-
 def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.95) -> Figure:
     """Fig. 8 (``measure="r"``) or Fig. 9 (``"overlap"``): one panel per task, the measure
     against the training delay regime, one line per architecture (RNN black, GRU red, LSTM
     blue); mean over networks (each network: mean over its concepts) with the confidence
     interval as error bars.
 
-    ``df`` is :func:`inforelay.pipeline.aggregate.stability_table` output (network keys, ``concept``,
-    ``measure``, ``value``).
+    ``df`` is the stability table over networks (network keys, then the columns of
+    :func:`inforelay.analyses.stability.network_stability_table`: ``concept``, ``measure``,
+    ``value``).
     """
     sel = df[df["measure"] == measure]
     if sel.empty:
         raise ValueError(f"no stability rows for measure {measure!r}")
     sel = sel.assign(delay_regime=sel["delay_regime"].astype(str))
     per_network = sel.groupby(list(NETWORK_KEYS), sort=False)["value"].mean().reset_index()
-    summary = summarize(
+    summary = group_mean_ci(
         per_network, by=["task", "model", "delay_regime"], value="value", confidence=confidence
     )
-    tasks = _ordered(summary["task"], list(TASK_LABELS))
-    models = _ordered(summary["model"], list(ARCH_LABELS))
+    tasks = ordered(summary["task"], list(TASK_LABELS))
+    models = ordered(summary["model"], list(ARCH_LABELS))
     regimes = regime_order(summary["delay_regime"].unique())
     position = {r: i for i, r in enumerate(regimes)}
     fig, axes = new_figure(len(tasks), 1, panel_size=(4.6, 2.6), sharex=True)
@@ -93,8 +95,9 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Parameters
     ----------
     df
-        :func:`inforelay.pipeline.aggregate.distribution_table` output (network keys, ``concept``,
-        ``unit``, ``carrier``).
+        The distribution table over networks (network keys, then the columns of
+        :func:`inforelay.analyses.stability.distribution_table`: ``concept``, ``unit``,
+        ``carrier``).
 
     Returns
     -------
@@ -104,7 +107,7 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_concept : pandas.DataFrame
         Network keys, ``concept``, ``n_units`` carrying it.
     """
-    keys = [k for k in NETWORK_KEYS if k in df.columns]
+    keys = network_key_columns(df)
     d = df.assign(carrier=df["carrier"].astype(bool))
     n_concepts = d["concept"].nunique()
     per_unit = (
@@ -124,6 +127,49 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return per_node, per_concept
 
 
+def _carried_by_unit_panel(ax, nodes: pd.DataFrame, model: str, confidence: float) -> None:
+    """Top panel: fraction of units carrying 0, 1, …, C concepts, mean and interval over networks."""
+    s = group_mean_ci(nodes, by=["n_concepts"], value="fraction", confidence=confidence)
+    # fractions live in [0, 1]: the interval is clipped there for display
+    err = np.vstack([s["mean"] - s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1) - s["mean"]])
+    ax.bar(
+        s["n_concepts"],
+        s["mean"],
+        yerr=err,
+        capsize=2,
+        color=ARCH_COLORS.get(model, "0.4"),
+        alpha=0.75,
+    )
+    ax.set_xticks(s["n_concepts"])
+    ax.set_xlabel("concepts carried by a unit")
+    ax.set_title(f"{ARCH_LABELS.get(model, model)} ({int(s['n'].max()) if len(s) else 0} networks)")
+
+
+def _units_per_concept_panel(
+    ax, per_concept: pd.DataFrame, concepts: list[str], n_units: int
+) -> None:
+    """Bottom panel: fraction of (network, concept) pairs with m carrier units, stacked by concept."""
+    total = len(per_concept)
+    stacked = np.zeros(n_units + 1)
+    for ci, concept in enumerate(concepts):
+        counts = np.bincount(
+            per_concept.loc[per_concept["concept"].astype(str) == concept, "n_units"].astype(int),
+            minlength=n_units + 1,
+        )[: n_units + 1]
+        frac = counts / max(total, 1)
+        ax.bar(
+            np.arange(n_units + 1),
+            frac,
+            bottom=stacked,
+            color=concept_color(ci),
+            label=concept,
+            width=0.8,
+        )
+        stacked += frac
+    ax.set_xticks(np.arange(0, n_units + 1, 2))
+    ax.set_xlabel("units carrying a concept")
+
+
 def plot_concept_distribution(
     df: pd.DataFrame,
     *,
@@ -140,67 +186,23 @@ def plot_concept_distribution(
     Parameters
     ----------
     df
-        :func:`inforelay.pipeline.aggregate.distribution_table` output.
+        The distribution table over networks (:func:`distribution_summary`).
     task
         The task (Fig. 10 memory, Fig. 11 block).
     delay_regime
         One training regime, or ``None`` to pool all regimes present.
     """
-    sel = df[df["task"].astype(str) == str(task)]
-    if delay_regime is not None:
-        sel = sel[sel["delay_regime"].astype(str) == str(delay_regime)]
-    if sel.empty:
-        raise ValueError(
-            f"no distribution rows for task {task!r} and delay regime {delay_regime!r}"
-        )
+    sel = select_rows(df, "distribution", task=task, delay_regime=delay_regime)
     per_node, per_concept = distribution_summary(sel)
-    models = _ordered(sel["model"], list(ARCH_LABELS))
-    concepts = (
-        [str(c) for c in concept_names]
-        if concept_names is not None
-        else list(dict.fromkeys(sel["concept"].astype(str)))
-    )
+    models = ordered(sel["model"], list(ARCH_LABELS))
+    concepts = concept_order(concept_names, sel["concept"])
     n_units = int(sel["unit"].nunique())
     fig, axes = new_figure(2, len(models), panel_size=(3.0, 2.4), sharey="row")
     for j, model in enumerate(models):
         top, bottom = axes[0, j], axes[1, j]
-        nodes = per_node[per_node["model"] == model]
-        s = summarize(nodes, by=["n_concepts"], value="fraction", confidence=confidence)
-        # fractions live in [0, 1]: the interval is clipped there for display
-        err = np.vstack([s["mean"] - s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1) - s["mean"]])
-        top.bar(
-            s["n_concepts"],
-            s["mean"],
-            yerr=err,
-            capsize=2,
-            color=ARCH_COLORS.get(model, "0.4"),
-            alpha=0.75,
-        )
-        top.set_xticks(s["n_concepts"])
-        top.set_xlabel("concepts carried by a unit")
-        top.set_title(
-            f"{ARCH_LABELS.get(model, model)} ({int(s['n'].max()) if len(s) else 0} networks)"
-        )
+        _carried_by_unit_panel(top, per_node[per_node["model"] == model], model, confidence)
         pc = per_concept[per_concept["model"] == model]
-        total = len(pc)
-        bottom_acc = np.zeros(n_units + 1)
-        for ci, concept in enumerate(concepts):
-            counts = np.bincount(
-                pc.loc[pc["concept"].astype(str) == concept, "n_units"].astype(int),
-                minlength=n_units + 1,
-            )[: n_units + 1]
-            frac = counts / max(total, 1)
-            bottom.bar(
-                np.arange(n_units + 1),
-                frac,
-                bottom=bottom_acc,
-                color=concept_color(ci),
-                label=concept,
-                width=0.8,
-            )
-            bottom_acc += frac
-        bottom.set_xticks(np.arange(0, n_units + 1, 2))
-        bottom.set_xlabel("units carrying a concept")
+        _units_per_concept_panel(bottom, pc, concepts, n_units)
         if j == 0:
             top.set_ylabel("fraction of units")
             bottom.set_ylabel("fraction of concepts")

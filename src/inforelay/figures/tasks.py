@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from inforelay.tasks.generate import TaskData
+from inforelay.tasks import TaskData
 
 __all__ = ["plot_tasks", "block_description"]
 

@@ -35,7 +35,6 @@ torch threads on the CPU; the same seed gives the same weights and history.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,9 +45,15 @@ import torch
 from torch import nn
 
 from inforelay.core.seeding import derive_rng
+from inforelay.core.validation import (
+    check_integer,
+    check_positive,
+    check_positive_int,
+    known_fields,
+)
 from inforelay.flow.series import SeriesSplits, SeriesWindows
-from inforelay.info.measures import entropy, joint_codes, mutual_information
-from inforelay.nets.models import RecurrentNetwork, build_network, run_stepwise
+from inforelay.info import entropy, joint_codes, mutual_information
+from inforelay.nets import RecurrentNetwork, build_network, run_stepwise
 
 __all__ = [
     "LAYERS",
@@ -95,20 +100,15 @@ class ForecastConfig:
 
     def __post_init__(self) -> None:
         for name in ("n_hidden", "batch_size", "epochs", "info_windows", "threads"):
-            value = getattr(self, name)
-            if int(value) != value or value < 1:
-                raise ValueError(f"{name}: must be a positive integer, got {value!r}")
+            check_positive_int(name, getattr(self, name))
         for name in ("info_bins", "target_bins"):
-            if int(getattr(self, name)) < 2:
-                raise ValueError(f"{name}: must be at least 2, got {getattr(self, name)!r}")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate: must be positive, got {self.learning_rate!r}")
+            check_integer(name, getattr(self, name), 2)
+        check_positive("learning_rate", self.learning_rate)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> ForecastConfig:
         """Build from a config mapping; keys that are not fields are ignored."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in mapping.items() if key in names})
+        return cls(**known_fields(cls, mapping))
 
 
 @dataclass
@@ -177,6 +177,69 @@ def forecast_loss(network: RecurrentNetwork, windows: SeriesWindows) -> float:
         return float(nn.functional.mse_loss(prediction, torch.from_numpy(windows.targets)))
 
 
+def _minibatch_count(n_train: int, batch_size: int) -> int:
+    """Minibatches per epoch; gradient statistics need at least 2."""
+    n_batches = -(-n_train // batch_size)
+    if n_batches < 2:
+        raise ValueError(
+            f"batch_size: {batch_size} leaves fewer than 2 minibatches of {n_train} windows; "
+            "gradient statistics need at least 2"
+        )
+    return n_batches
+
+
+@dataclass(frozen=True)
+class _Monitor:
+    """What every epoch's row is measured on: validation windows and fixed target bin edges."""
+
+    data: SeriesSplits
+    info_inputs: np.ndarray
+    info_target: np.ndarray
+    target_edges: np.ndarray
+    info_bins: int
+
+    @classmethod
+    def for_data(cls, data: SeriesSplits, config: ForecastConfig) -> _Monitor:
+        info_target = data.validation.targets[: config.info_windows, :, 0]
+        quantiles = np.arange(1, config.target_bins) / config.target_bins
+        return cls(data, data.validation.inputs[: config.info_windows], info_target,
+                   np.unique(np.quantile(info_target, quantiles)), config.info_bins)
+
+    def row(self, network: RecurrentNetwork, epoch: int, loss: float,
+            grads: Mapping[str, np.ndarray] | None) -> dict[str, float]:
+        """One history row (columns in the module docstring); ``grads`` ``None`` at epoch 0."""
+        network.eval()
+        hidden = run_stepwise(network, self.info_inputs).hidden
+        i_xt, i_ty, h_unit = information_plane(hidden, self.info_target, info_bins=self.info_bins,
+                                               target_edges=self.target_edges)
+        row = {"epoch": epoch, "loss": loss, "validation_loss": forecast_loss(network, self.data.validation),
+               "I_XT": i_xt, "I_TY": i_ty, "H_unit": h_unit}
+        for layer in LAYERS:
+            stats = gradient_statistics(grads[layer]) if grads else (np.nan, np.nan, np.nan)
+            row[f"grad_mean_{layer}"], row[f"grad_std_{layer}"], row[f"snr_{layer}"] = stats
+        return row
+
+
+def _train_epoch(network: RecurrentNetwork, optimizer: torch.optim.Optimizer, x_train: torch.Tensor,
+                 y_train: torch.Tensor, order: torch.Tensor, batch_size: int,
+                 n_batches: int) -> tuple[float, dict[str, np.ndarray]]:
+    """One epoch of Adam steps in ``order``; mean minibatch loss and ``(B, P)`` gradients per layer."""
+    network.train()
+    layers = _layer_parameters(network)
+    grads: dict[str, list[np.ndarray]] = {layer: [] for layer in LAYERS}
+    losses = []
+    for b in range(n_batches):
+        idx = order[b * batch_size : (b + 1) * batch_size]
+        optimizer.zero_grad()
+        loss = nn.functional.mse_loss(network(x_train[idx]), y_train[idx])
+        loss.backward()
+        for layer, params in layers.items():
+            grads[layer].append(torch.cat([p.grad.reshape(-1) for p in params]).numpy().copy())
+        optimizer.step()
+        losses.append(loss.item())
+    return float(np.mean(losses)), {layer: np.stack(g) for layer, g in grads.items()}
+
+
 def train_forecast(arch: str, data: SeriesSplits, config: ForecastConfig, seed: int) -> ForecastResult:
     """Train a forecaster for ``config.epochs`` epochs and record the monitors every epoch.
 
@@ -196,54 +259,22 @@ def train_forecast(arch: str, data: SeriesSplits, config: ForecastConfig, seed: 
     network = build_network(arch, data.train.inputs.shape[2], config.n_hidden, horizon,
                             output_activation=None, seed=seed)
     optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
-    layers = _layer_parameters(network)
     x_train = torch.from_numpy(data.train.inputs)
     y_train = torch.from_numpy(data.train.targets)
     n_train = x_train.shape[0]
-    n_batches = -(-n_train // config.batch_size)
-    if n_batches < 2:
-        raise ValueError(
-            f"batch_size: {config.batch_size} leaves fewer than 2 minibatches of {n_train} windows; "
-            "gradient statistics need at least 2"
-        )
-    info_inputs = data.validation.inputs[: config.info_windows]
-    info_target = data.validation.targets[: config.info_windows, :, 0]
-    target_edges = np.unique(np.quantile(info_target, np.arange(1, config.target_bins) / config.target_bins))
-
-    def monitor(epoch: int, loss: float, grads: dict[str, np.ndarray] | None) -> dict[str, float]:
-        network.eval()
-        hidden = run_stepwise(network, info_inputs).hidden
-        i_xt, i_ty, h_unit = information_plane(hidden, info_target, info_bins=config.info_bins,
-                                               target_edges=target_edges)
-        row = {"epoch": epoch, "loss": loss, "validation_loss": forecast_loss(network, data.validation),
-               "I_XT": i_xt, "I_TY": i_ty, "H_unit": h_unit}
-        for layer in LAYERS:
-            stats = gradient_statistics(grads[layer]) if grads else (np.nan, np.nan, np.nan)
-            row[f"grad_mean_{layer}"], row[f"grad_std_{layer}"], row[f"snr_{layer}"] = stats
-        return row
-
-    rows = [monitor(0, forecast_loss(network, data.train), None)]
+    n_batches = _minibatch_count(n_train, config.batch_size)
+    monitor = _Monitor.for_data(data, config)
+    rows = [monitor.row(network, 0, forecast_loss(network, data.train), None)]
     for epoch in range(1, config.epochs + 1):
-        network.train()
         order = torch.from_numpy(derive_rng("forecast-batches", seed, epoch).permutation(n_train))
-        grads: dict[str, list[np.ndarray]] = {layer: [] for layer in LAYERS}
-        losses = []
-        for b in range(n_batches):
-            idx = order[b * config.batch_size : (b + 1) * config.batch_size]
-            optimizer.zero_grad()
-            loss = nn.functional.mse_loss(network(x_train[idx]), y_train[idx])
-            loss.backward()
-            for layer, params in layers.items():
-                grads[layer].append(torch.cat([p.grad.reshape(-1) for p in params]).numpy().copy())
-            optimizer.step()
-            losses.append(loss.item())
-        rows.append(monitor(epoch, float(np.mean(losses)), {k: np.stack(v) for k, v in grads.items()}))
+        loss, grads = _train_epoch(network, optimizer, x_train, y_train, order, config.batch_size, n_batches)
+        rows.append(monitor.row(network, epoch, loss, grads))
     network.eval()
     return ForecastResult(network, pd.DataFrame(rows), seed, forecast_loss(network, data.test))
 
 
 def record_forecast(network: RecurrentNetwork, windows: SeriesWindows) -> dict[str, np.ndarray]:
-    """Every state of a forecaster on windows, from :func:`inforelay.nets.models.run_stepwise`.
+    """Every state of a forecaster on windows, from :func:`inforelay.nets.run_stepwise`.
 
     Returns
     -------

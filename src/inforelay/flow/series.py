@@ -11,11 +11,11 @@ Two series:
     noise ``e_t = 0.6 e_{t−1} − 0.3 e_{t−2} + 0.3 ε_t`` (``ε`` standard normal, seeded through
     :func:`inforelay.core.seeding.derive_rng`).
 
-Recordings of a forecaster (:func:`write_series_recording`) use the activation-file names of
-DESIGN §5 for the neurons (``inputs``, ``hidden``, [``cell``], ``outputs``, all ``(n, T, ·)``
-float32) plus ``targets`` ``(n, T, H)`` and ``start`` ``(n,)``; attribute ``kind`` is
-``"series-recording"``. (``inforelay.nets.recording.read_activations`` refuses them: they have no
-concepts, delays or answer steps.)
+Recordings of a forecaster (:func:`write_series_recording`) are recordings
+(:mod:`inforelay.core.recordings`, ``docs/file-formats.md``) of kind ``"series-recording"``: the
+per-step ``inputs``, ``hidden``, [``cell``], ``outputs`` (all ``(n, T, ·)`` float32) of every
+recording plus ``targets`` ``(n, T, H)`` and ``start`` ``(n,)``.
+(``inforelay.nets.recording.read_activations`` refuses them: they are of another kind.)
 
 A series is split *chronologically* into train / validation / test parts (fractions), then
 standardized with the train part's mean and standard deviation, and each part is cut into
@@ -28,14 +28,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-import h5py
 import numpy as np
 
-from inforelay.core.atomic import atomic_path
-from inforelay.core.hdf5 import read_attrs, write_attrs
+from inforelay.core.recordings import (
+    ErrorFactory,
+    Recording,
+    RecordingLayout,
+    extra_dataset,
+    read_recording,
+    write_recording,
+)
 from inforelay.core.seeding import derive_rng
 
 __all__ = [
@@ -51,6 +56,7 @@ __all__ = [
     "prepare_series",
     "analysis_windows",
     "prepare_from_config",
+    "SERIES_RECORDING",
     "SeriesRecording",
     "write_series_recording",
     "read_series_recording",
@@ -240,81 +246,68 @@ def analysis_windows(data: SeriesSplits, part: str = "all") -> SeriesWindows:
 
 
 
-_RECORDING_KIND = "series-recording"
-_RECORDING_FLOATS = ("inputs", "hidden", "cell", "outputs", "targets")
-
-
-@dataclass
-class SeriesRecording:
-    """Every state of a forecaster on windows of a series (see :func:`write_series_recording`)."""
-
-    inputs: np.ndarray
-    hidden: np.ndarray
-    cell: np.ndarray | None
-    outputs: np.ndarray
-    targets: np.ndarray
-    start: np.ndarray
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-def _check_recording(arrays: Mapping[str, np.ndarray | None], where: str) -> None:
-    missing = [name for name in ("inputs", "hidden", "outputs", "targets", "start") if arrays.get(name) is None]
-    if missing:
-        raise ValueError(f"{where}: missing dataset(s) {', '.join(missing)}")
-    n, n_steps = arrays["hidden"].shape[:2] if arrays["hidden"].ndim == 3 else (-1, -1)
-    for name in _RECORDING_FLOATS:
-        arr = arrays.get(name)
-        if arr is None:
-            continue
-        if arr.ndim != 3 or arr.shape[:2] != (n, n_steps):
-            raise ValueError(f"{where}: dataset {name!r} has shape {arr.shape}, expected ({n}, {n_steps}, ·)")
+def _check_recording(arrays: Mapping[str, np.ndarray], where: str, error: ErrorFactory) -> None:
+    """Per-step ``targets (n, T, H)`` as wide as ``outputs``; one ``start`` per window."""
+    n, n_steps = arrays["hidden"].shape[:2]
+    targets = arrays["targets"]
+    if targets.shape[:2] != (n, n_steps):
+        raise error(where, f"dataset 'targets' has shape {targets.shape}, expected ({n}, {n_steps}, ·)")
     if arrays["start"].shape != (n,):
-        raise ValueError(f"{where}: dataset 'start' has shape {arrays['start'].shape}, expected ({n},)")
-    if arrays["targets"].shape[2] != arrays["outputs"].shape[2]:
-        raise ValueError(f"{where}: targets and outputs differ in width")
+        raise error(where, f"dataset 'start' has shape {arrays['start'].shape}, expected ({n},)")
+    if targets.shape[2] != arrays["outputs"].shape[2]:
+        raise error(where, "targets and outputs differ in width")
+
+
+SERIES_RECORDING = RecordingLayout(
+    kind="series-recording",
+    extras={"targets": (np.dtype(np.float32), 3), "start": (np.dtype(np.int64), 1)},
+    validate=_check_recording,
+)
+
+
+class SeriesRecording(Recording):
+    """Every state of a forecaster on windows of a series (see :func:`write_series_recording`).
+
+    Besides the per-step datasets of :class:`~inforelay.core.recordings.Recording`: ``targets``
+    ``(n, T, H)`` float32 and ``start`` ``(n,)`` int64 (each window's first index in its split).
+    """
+
+    targets = extra_dataset()
+    start = extra_dataset()
 
 
 def write_series_recording(path: str | os.PathLike[str], arrays: Mapping[str, np.ndarray],
                            attrs: Mapping[str, Any]) -> None:
-    """Write a forecaster's recording atomically.
+    """Write a forecaster's recording atomically (:func:`inforelay.core.recordings.write_recording`).
 
     Parameters
     ----------
     path
         Target ``.h5`` file.
     arrays
-        ``inputs, hidden, outputs, targets`` ``(n, T, ·)``, optional ``cell``, and ``start (n,)``.
+        ``inputs, hidden, outputs, targets`` ``(n, T, ·)``, optional ``cell``, and ``start (n,)``;
+        floats are stored as float32, ``start`` as int64.
     attrs
         Attributes (e.g. series, model, replicate, seed, test_loss, provenance); ``kind`` is set.
+
+    Raises
+    ------
+    ValueError
+        Naming the path, for missing, unknown or inconsistent arrays.
     """
-    where = str(path)
-    cast = {name: np.ascontiguousarray(value, dtype=np.float32)
-            for name, value in arrays.items() if name in _RECORDING_FLOATS and value is not None}
-    if "start" in arrays:
-        cast["start"] = np.asarray(arrays["start"], dtype=np.int64)
-    unknown = sorted(set(arrays) - set(_RECORDING_FLOATS) - {"start"})
-    if unknown:
-        raise ValueError(f"{where}: unknown dataset(s) {', '.join(unknown)}")
-    _check_recording(cast, where)
-    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
-        for name, arr in cast.items():
-            f.create_dataset(name, data=arr)
-        write_attrs(f.attrs, {**attrs, "kind": _RECORDING_KIND})
+    write_recording(path, arrays, attrs, SERIES_RECORDING)
 
 
 def read_series_recording(path: str | os.PathLike[str]) -> SeriesRecording:
-    """Read and validate a file written by :func:`write_series_recording`."""
-    where = str(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"{where}: no such series recording")
-    try:
-        with h5py.File(path, "r") as f:
-            attrs = read_attrs(f.attrs)
-            arrays = {name: f[name][()] for name in (*_RECORDING_FLOATS, "start") if name in f}
-    except OSError as exc:
-        raise ValueError(f"{where}: cannot read as HDF5 ({exc})") from exc
-    if attrs.get("kind") != _RECORDING_KIND:
-        raise ValueError(f"{where}: not a series recording (attribute kind={attrs.get('kind')!r})")
-    _check_recording(arrays, where)
-    return SeriesRecording(arrays["inputs"], arrays["hidden"], arrays.get("cell"), arrays["outputs"],
-                           arrays["targets"], arrays["start"], attrs)
+    """Read and validate a file written by :func:`write_series_recording`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    inforelay.core.recordings.RecordingFileError
+        (a ``ValueError``) if it is not HDF5, is another kind of recording, or misses or has
+        inconsistent datasets; the message starts with the path.
+    """
+    rec = read_recording(path, SERIES_RECORDING)
+    return SeriesRecording(rec.inputs, rec.hidden, rec.cell, rec.outputs, rec.extras, rec.attrs)

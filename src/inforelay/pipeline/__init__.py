@@ -1,1 +1,10 @@
-"""pipeline"""
+"""The Snakemake workflow's side of the library: config slices, one step function per rule, tables.
+
+May import every inforelay package. Re-exports nothing on purpose: every workflow job imports
+this package, and each rule's code digest (:mod:`inforelay.pipeline.provenance`) follows
+imports, so a name re-exported here would tie every rule to its module. Import from the
+modules: ``inforelay.pipeline.config``, ``.aggregate``, ``.jobs``, ``.provenance``,
+``.workdir``, ``.flow_tables`` and ``inforelay.pipeline.steps.<stage>``.
+"""
+
+__all__: list[str] = []

@@ -1,1 +1,51 @@
-"""relay"""
+"""Relay information of recurrent networks: input checks, the greedy search, relay over time, relay files.
+
+May import only inforelay.core, tasks and info (plus numpy, scipy, h5py); never torch or inforelay.nets.
+"""
+
+from inforelay.relay.files import (
+    COPIED_ATTRS,
+    RelayFileError,
+    RelayInputs,
+    read_relay,
+    read_relay_attrs,
+    read_relay_inputs,
+    relay_file_attrs,
+    write_relay,
+)
+from inforelay.relay.kernel import TIE_TOLERANCE
+from inforelay.relay.over_time import (
+    available_states,
+    relay_all_states,
+    relay_over_time,
+)
+from inforelay.relay.result import STATES, RelayOverTime, RelayResult
+from inforelay.relay.search import greedy_relay, relay_information
+from inforelay.relay.validation import (
+    RelayWarning,
+    binarize_outputs,
+    check_concepts,
+)
+
+__all__ = [
+    "COPIED_ATTRS",
+    "STATES",
+    "TIE_TOLERANCE",
+    "RelayFileError",
+    "RelayInputs",
+    "RelayOverTime",
+    "RelayResult",
+    "RelayWarning",
+    "available_states",
+    "binarize_outputs",
+    "check_concepts",
+    "greedy_relay",
+    "read_relay",
+    "read_relay_attrs",
+    "read_relay_inputs",
+    "relay_all_states",
+    "relay_file_attrs",
+    "relay_information",
+    "relay_over_time",
+    "write_relay",
+]

@@ -1,0 +1,41 @@
+"""The paper's claims, each tested on this run's tables (rule ``claims``): ``claims.csv`` and
+the readable ``claims.md``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from inforelay.claims import claims_markdown, evaluate_claims
+from inforelay.core.atomic import atomic_path, write_table
+from inforelay.core.keys import NETWORK_KEYS
+from inforelay.core.provenance import package_versions
+
+__all__ = ["paper_claims"]
+
+log = logging.getLogger(__name__)
+PathLike = str | os.PathLike[str]
+
+
+def paper_claims(tables: Mapping[str, PathLike], csv_output: PathLike, md_output: PathLike,
+                 training_delays: Sequence[int], experiment: Mapping[str, Any]) -> None:
+    """Evaluate the claims on ``tables`` (name → CSV: generalization, knockout, stability,
+    distribution, latent) and write the claims table and its markdown report.
+
+    ``experiment`` (the config section) and the package versions head the report.
+    """
+    frames = {name: pd.read_csv(path) for name, path in tables.items()}
+    claims = evaluate_claims(frames, training_delays=training_delays)
+    context = {
+        "experiment": experiment,
+        "n_networks": int(frames["generalization"].groupby(list(NETWORK_KEYS)).ngroups),
+        "versions": package_versions(),
+    }
+    write_table(claims, csv_output)
+    with atomic_path(md_output) as tmp:
+        tmp.write_text(claims_markdown(claims, context))
+    log.info("%s:\n%s", csv_output, claims.drop(columns=["details"], errors="ignore").to_string(index=False))

@@ -1,0 +1,149 @@
+"""Figures 1-13 of the paper from the run's tables and files (rules ``fig*``; no torch).
+
+Each function draws one figure (family) and writes it as PNG and PDF next to each other
+(:func:`inforelay.figures.save`); ``png`` is the PNG output path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from inforelay.core.seeding import derive_rng
+from inforelay.figures import save
+from inforelay.figures.generalization import plot_generalization
+from inforelay.figures.knockout import plot_knockout
+from inforelay.figures.latent import (
+    plot_pca_states,
+    plot_removal_pca,
+    plot_removal_scores,
+)
+from inforelay.figures.relay import (
+    plot_greedy_relay,
+    plot_relay_architectures,
+    plot_relay_over_time,
+)
+from inforelay.figures.stability import plot_concept_distribution, plot_stability
+from inforelay.figures.tasks import plot_tasks
+from inforelay.nets.recording import read_activations
+from inforelay.relay import read_relay, read_relay_attrs
+from inforelay.tasks import CONCEPT_NAMES, generate, task_params
+
+__all__ = [
+    "STABILITY_MEASURES",
+    "fig_tasks",
+    "fig_generalization",
+    "fig_greedy",
+    "fig_knockout",
+    "fig_relay_time",
+    "fig_relay_architectures",
+    "fig_stability",
+    "fig_distribution",
+    "fig_pca",
+    "fig_pca_removal",
+]
+
+PathLike = str | os.PathLike[str]
+#: figure name (the rule's ``measure`` wildcard) → the stability table's measure
+STABILITY_MEASURES = {"correlation": "r", "overlap": "overlap"}
+_KEY_DTYPES = {"delay_regime": str}
+
+
+def _save(figure: Any, png: PathLike) -> None:
+    save(figure, str(png).removesuffix(".png"))
+
+
+def _table(path: PathLike) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=_KEY_DTYPES)
+
+
+def fig_tasks(png: PathLike, tasks: Mapping[str, Mapping[str, Any]], delay: int) -> None:
+    """Fig. 1: eight generated sequences of each task (``tasks``: task → its config section)."""
+    examples = {
+        task: generate(task, 8, delay, derive_rng("figure", task), task_params(task, settings))
+        for task, settings in tasks.items()
+    }
+    _save(plot_tasks(examples["memory"], examples["block"]), png)
+
+
+def fig_generalization(table: PathLike, png: PathLike) -> None:
+    """Fig. 2: accuracy vs evaluation delay (the generalization table)."""
+    _save(plot_generalization(pd.read_csv(table)), png)
+
+
+def fig_greedy(relay: PathLike, png: PathLike) -> None:
+    """Fig. 3: the greedy search and per-unit relay of one network at t_k."""
+    hidden = read_relay(relay)["hidden"]
+    t_k = hidden.analysis_step
+    names = read_relay_attrs(relay)["concept_names"]
+    _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], hidden.node_relay[t_k], names), png)
+
+
+def fig_knockout(table: PathLike, task: str, png: PathLike) -> None:
+    """Figs. 4/5: accuracy per concept after knocking out relay vs random sets (one task; the
+    ``random`` regime's networks when the run has them)."""
+    df = _table(table)
+    regimes = set(df.loc[df["task"] == task, "delay_regime"])
+    figure = plot_knockout(df, task=task, delay_regime="random" if "random" in regimes else None,
+                           concept_names=CONCEPT_NAMES[task])
+    _save(figure, png)
+
+
+def fig_relay_time(relay: PathLike, png: PathLike) -> None:
+    """Fig. 6: relay of every unit about every concept over time, one network."""
+    hidden = read_relay(relay)["hidden"]
+    attrs = read_relay_attrs(relay)
+    figure = plot_relay_over_time(hidden.contribution, attrs["concept_names"],
+                                  event_steps=attrs["event_steps"], analysis_step=hidden.analysis_step)
+    _save(figure, png)
+
+
+def fig_relay_architectures(relays: Sequence[PathLike], models: Sequence[str], png: PathLike) -> None:
+    """Fig. 7: relay over time of one network per architecture (``relays`` in ``models`` order)."""
+    hidden = {model: read_relay(path)["hidden"] for model, path in zip(models, relays, strict=True)}
+    attrs = read_relay_attrs(relays[0])
+    figure = plot_relay_architectures(
+        {model: result.contribution for model, result in hidden.items()},
+        attrs["concept_names"],
+        event_steps=attrs["event_steps"],
+        analysis_step=next(iter(hidden.values())).analysis_step,
+    )
+    _save(figure, png)
+
+
+def fig_stability(table: PathLike, measure: str, png: PathLike) -> None:
+    """Figs. 8/9: stability of the relay distribution over time (``measure``: a key of
+    :data:`STABILITY_MEASURES`)."""
+    _save(plot_stability(_table(table), measure=STABILITY_MEASURES[measure]), png)
+
+
+def fig_distribution(table: PathLike, task: str, png: PathLike) -> None:
+    """Figs. 10/11: how many concepts each unit carries, how many units carry a concept."""
+    figure = plot_concept_distribution(_table(table), task=task, concept_names=CONCEPT_NAMES[task])
+    _save(figure, png)
+
+
+def fig_pca(activations: PathLike, png: PathLike) -> None:
+    """Fig. 12: PCA of the hidden state at t_k, coloured by the 8 concept states."""
+    recording = read_activations(activations)
+    t_k = recording.info_length - 1
+    title = f"{recording.attrs['model'].upper()}, {recording.attrs['task']} task, t_k = {t_k}"
+    figure = plot_pca_states(recording.hidden[:, t_k, :], recording.concepts,
+                             recording.concept_names, title=title)
+    _save(figure, png)
+
+
+def fig_pca_removal(activations: PathLike, relay: PathLike, scores: PathLike, table: PathLike,
+                    png: PathLike, summary_png: PathLike) -> None:
+    """Fig. 13: PCA as units are removed in relay order vs at random (one network), and the
+    cluster scores over all networks (``summary_png``)."""
+    recording = read_activations(activations)
+    hidden = read_relay(relay)["hidden"]
+    t_k = hidden.analysis_step
+    figure = plot_removal_pca(recording.hidden[:, t_k, :], recording.concepts, hidden.order[t_k],
+                              pd.read_csv(scores), recording.concept_names, curve=hidden.curve[t_k])
+    _save(figure, png)
+    _save(plot_removal_scores(_table(table)), summary_png)

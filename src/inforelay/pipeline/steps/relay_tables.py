@@ -1,0 +1,32 @@
+"""Stability over time (Figs. 8/9) and concept distribution (Figs. 10/11) of every network,
+from its relay file (rule ``aggregate_relay``; numpy / pandas / h5py)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+from inforelay.core.atomic import write_table
+from inforelay.core.keys import keys_from_path
+from inforelay.pipeline.aggregate import distribution_table, stability_table
+
+__all__ = ["relay_tables"]
+
+log = logging.getLogger(__name__)
+PathLike = str | os.PathLike[str]
+
+
+def relay_tables(
+    inputs: Sequence[PathLike], stability: PathLike, distribution: PathLike, carrier_method: str
+) -> None:
+    """The stability table (Figs. 8/9) and the concept-distribution table (Figs. 10/11) of every
+    network, from its relay file."""
+    files = [(keys_from_path(str(path)), path) for path in inputs]
+    tables = {
+        stability: stability_table(files, method=carrier_method),
+        distribution: distribution_table(files),
+    }
+    for output, table in tables.items():
+        write_table(table, output)
+        log.info("%s: %d rows", output, len(table))

@@ -1,0 +1,8 @@
+"""The forecasters' information plane (rule flow_fig_infoplane)."""
+
+from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.steps.flow_figures import fig_flow_infoplane
+
+sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
+setup_job(sm.log, sm.threads, sm.rule)
+fig_flow_infoplane(sm.input.training, sm.output.png)

@@ -1,0 +1,8 @@
+"""Progression histograms of the flow branch (rule flow_fig_progression)."""
+
+from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.steps.flow_figures import fig_flow_progression
+
+sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
+setup_job(sm.log, sm.threads, sm.rule)
+fig_flow_progression(sm.input.neurons, sm.output.png)
