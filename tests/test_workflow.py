@@ -345,6 +345,23 @@ def test_changing_an_analysis_parameter_reruns_no_training(tiny_run):
         assert rule not in counts, f"{rule} would rerun after a knockout parameter change"
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_changing_threads_or_analysis_sizes_retrains_nothing(tiny_run):
+    """`training.threads` cannot change a network; `tasks.n_analysis` changes only the analysis
+    data. Neither may plan a training job (720 networks at paper scale)."""
+    workdir, _, _ = tiny_run
+    changed = yaml.safe_load(TINY.read_text())
+    changed["training"]["threads"] = changed["training"]["threads"] + 1
+    (workdir / "threads.yaml").write_text(yaml.safe_dump(changed))
+    assert dry_run(workdir, "--configfile", "threads.yaml") == {}
+    changed["tasks"]["n_analysis"] = changed["tasks"]["n_analysis"] + 8
+    (workdir / "analysis.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", "analysis.yaml")
+    assert counts.get("record", 0) > 0, counts
+    assert "train" not in counts, counts
+
+
 # ------------------------------------------------------------- results follow the library code --
 
 

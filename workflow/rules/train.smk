@@ -18,7 +18,7 @@ rule train:
     resources:
         gpu=1 if config["training"]["device"] == "cuda" else 0,
     params:
-        training=section("training"),
+        training=experiment.training_settings(config),
         network_config=network_settings,
         code=library_code("train.py"),
     script:

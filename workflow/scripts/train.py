@@ -13,4 +13,5 @@ train(
     sm.output.history,
     sm.params.training,
     sm.params.network_config,
+    threads=sm.threads,
 )

@@ -136,15 +136,29 @@ def evaluation_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
     return {**task_settings(config, task), "n": _get(config, "tasks.n_evaluation")}
 
 
+# Settings that cannot change a trained network (only how fast it trains): changing them must
+# not retrain 720 networks.
+RUNTIME_ONLY_TRAINING_KEYS = ("threads",)
+# The data settings a network's training data depend on.
+TRAINING_DATA_KEYS = ("delay_choices", "n_train", "n_validation")
+
+
+def training_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``training`` section without the keys that cannot change a result (``threads``)."""
+    training = dict(_get(config, "training"))
+    return canonical({k: v for k, v in training.items() if k not in RUNTIME_ONLY_TRAINING_KEYS})
+
+
 def network_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
-    """The config slice stored in every network file and its descendants' provenance:
-    the task's parameters, the data settings and the training settings."""
+    """The config slice stored in every network file and its descendants' provenance: what a
+    trained network depends on — the task's parameters, the data settings of its training and
+    validation sets, and the training settings (without ``threads``)."""
     tasks = _get(config, "tasks")
     return canonical(
         {
             "task": {task: dict(tasks[task])},
-            "data": {k: v for k, v in tasks.items() if k not in TASKS},
-            "training": dict(_get(config, "training")),
+            "data": {k: tasks[k] for k in TRAINING_DATA_KEYS if k in tasks},
+            "training": training_settings(config),
         }
     )
 

@@ -36,6 +36,7 @@ def train(
     history_output: PathLike,
     training: Mapping[str, Any],
     network_config: Mapping[str, Any],
+    threads: int = 1,
 ) -> None:
     """Train the network ``key`` and write it (``.pt``) and its per-epoch history (CSV).
 
@@ -48,13 +49,16 @@ def train(
     network_config
         The config slice stored with the network
         (:func:`inforelay.pipeline.config.network_settings`).
+    threads
+        CPU threads of the job (the rule's ``threads:``, from ``training.threads``). Not part of
+        ``training``: it cannot change the network, so changing it retrains nothing.
     """
     net = NetworkKey.from_mapping(key)
     result = train_network(
         net.model,
         load_task_data(train_data),
         load_task_data(validation_data),
-        TrainingConfig(**dict(training)),
+        TrainingConfig(**{**dict(training), "threads": int(threads)}),
         train_seed(net),
         label=net.label(),
     )
