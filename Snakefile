@@ -42,6 +42,7 @@ localrules:
     aggregate_relay,
     claims,
     fig01_tasks,
+    fig01_italypower,
     fig02_generalization,
     fig03_greedy,
     fig04_05_knockout,

@@ -1,7 +1,7 @@
 """Shared builders of synthetic result tables (the tidy per-network tables of
 ``docs/file-formats.md``), used by the claims and the figure tests.
 
-Import them as ``from conftest import ...`` (tests/ is on ``sys.path``, as for ``inforelay.pipeline.workdir``).
+Import them as ``from conftest import ...`` (pytest puts tests/ on ``sys.path``).
 Each builder returns plain row dicts for one network, so that a test decides what the values
 mean (built to hold, to fail, or random) and draws its random numbers in its own order.
 """

@@ -1,7 +1,8 @@
-"""Atomic output, provenance sidecars and stable seeds."""
+"""Atomic output, provenance sidecars, stable seeds and lazily loaded package names."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from inforelay.core.atomic import atomic_path, remove_stale_temporaries, write_table
+from inforelay.core.lazy import module_all
 from inforelay.core.seeding import derive_rng, derive_seed
 
 
@@ -87,3 +89,20 @@ def test_atomic_output_has_umask_permissions(tmp_path):
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_lazy_package_names_are_their_modules_all_and_load_on_first_use():
+    import inforelay.flow
+    import inforelay.nets
+
+    recording = module_all("inforelay.nets.recording")
+    assert "read_activations" in recording
+    assert set(recording) <= set(inforelay.nets.__all__) <= set(dir(inforelay.nets))
+    assert set(module_all("inforelay.flow.forecast")) <= set(inforelay.flow.__all__)
+    assert len(set(inforelay.nets.__all__)) == len(inforelay.nets.__all__)
+    loaded = inforelay.nets.read_activations
+    assert loaded is importlib.import_module("inforelay.nets.recording").read_activations
+    with pytest.raises(AttributeError, match="'inforelay.nets' has no attribute 'no_such_name'"):
+        inforelay.nets.no_such_name  # noqa: B018
+    with pytest.raises(ValueError, match="no literal top-level __all__"):
+        module_all("inforelay.core")  # core re-exports nothing

@@ -74,6 +74,39 @@ def test_closure_follows_every_kind_of_import_and_the_parent_packages(package):
     assert script_modules(package / "script.py", root=package) == ("inforelay.a.x",)
 
 
+def test_closure_follows_star_imports_and_the_modules_of_lazy_packages(tmp_path):
+    _write(tmp_path, {
+        "inforelay/__init__.py": "",
+        "inforelay/eager/__init__.py": "from inforelay.eager.m import *\nfrom .n import *\n",
+        "inforelay/eager/m.py": "__all__ = ['M']\nM = 1\n",
+        "inforelay/eager/n.py": "__all__ = ['N']\nN = 1\n",
+        "inforelay/lazy/__init__.py": (
+            "from inforelay.core.lazy import lazy_exports\n"
+            "__getattr__, __dir__, __all__ = lazy_exports(__name__, ['p', 'q'])\n"
+        ),
+        "inforelay/lazy/p.py": "__all__ = ['P']\nP = 1\n",
+        "inforelay/lazy/q.py": "__all__ = ['Q']\nQ = 1\n",
+        "inforelay/lazy/unused.py": "",
+        "inforelay/named/__init__.py": "import inforelay.core.lazy as lazy\n_ = lazy.lazy_exports(__name__, {'r': ['R']})\n",
+        "inforelay/named/r.py": "R = 1\n",
+        "inforelay/core/__init__.py": "",
+        "inforelay/core/lazy.py": "",
+    })  # fmt: skip
+    assert {"inforelay.eager.m", "inforelay.eager.n"} <= set(module_closure("inforelay.eager", root=tmp_path))
+    lazy = module_closure("inforelay.lazy", root=tmp_path)
+    assert {"inforelay.lazy.p", "inforelay.lazy.q", "inforelay.core.lazy"} <= set(lazy)
+    assert "inforelay.lazy.unused" not in lazy
+    assert "inforelay.named.r" in module_closure("inforelay.named", root=tmp_path)
+
+
+def test_the_lazy_packages_closures_hold_every_module_they_load():
+    # the real packages: a name of inforelay.nets loads nets.training, so a job that imports
+    # only inforelay.nets.recording still follows nets.training's code
+    assert "inforelay.nets.training" in module_closure("inforelay.nets.recording")
+    assert "inforelay.flow.forecast" in module_closure("inforelay.flow")
+    assert {"inforelay.api.model", "inforelay.api.relays"} <= set(module_closure("inforelay.api"))
+
+
 def test_digest_changes_with_an_imported_module_and_not_with_an_unrelated_one(package):
     before = code_digest("inforelay.a.x", root=package)
     assert before == script_digest(package / "script.py", root=package)

@@ -1,9 +1,10 @@
 """The real Snakemake DAG: config validation, planning at paper scale, and tiny end-to-end runs.
 
-The end-to-end tests run ``tests/data/tiny.yaml`` (killed during training, then resumed) and
-``tests/data/tiny_flow.yaml`` (the flow branch) in scratch copies of the workflow that carry their
-own ``src/inforelay``: together the two runs finish a job of every rule, and the code-digest
-tests edit library modules of the copy, never of the checkout.
+The end-to-end tests run ``tests/data/tiny.yaml`` (killed during training, then resumed),
+``tests/data/tiny_flow.yaml`` (the flow branch) and ``tests/data/tiny_realworld.yaml`` (the
+real-world task) in scratch copies of the workflow that carry their own ``src/inforelay``:
+together the three runs finish a job of every rule, and the code-digest tests edit library
+modules of the copy, never of the checkout.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from inforelay.pipeline.workdir import copy_workflow, workflow_env
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 TINY_FLOW = ROOT / "tests" / "data" / "tiny_flow.yaml"
+TINY_REALWORLD = ROOT / "tests" / "data" / "tiny_realworld.yaml"
 FIGURES = (
     "fig01_tasks", "fig02_generalization", "fig03_greedy", "fig04_knockout_memory",
     "fig05_knockout_block", "fig06_relay_time", "fig07_relay_architectures", "fig08_correlation",
@@ -202,17 +204,52 @@ def tiny_flow_run(tmp_path_factory):
     return workdir, result.stdout + result.stderr
 
 
+@pytest.fixture(scope="module")
+def tiny_realworld_run(tmp_path_factory):
+    """Run the tiny real-world config (two networks on the ItalyPowerDemand days)."""
+    pytest.importorskip("sktime", reason="the real-world task needs inforelay[realworld]")
+    workdir = copy_workflow(tmp_path_factory.mktemp("tiny-realworld"), TINY_REALWORLD, "tiny.yaml",
+                            library=True)
+    result = snakemake(workdir, *RUN, "--configfile", "tiny.yaml")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return workdir, result.stdout + result.stderr
+
+
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_every_rule_runs_in_the_tiny_runs(tiny_run, tiny_flow_run):
+def test_every_rule_runs_in_the_tiny_runs(tiny_run, tiny_flow_run, tiny_realworld_run):
     workdir, _, tiny_log = tiny_run
-    _, flow_log = tiny_flow_run
+    logs = {"tiny": tiny_log, "tiny_flow": tiny_flow_run[1], "tiny_realworld": tiny_realworld_run[1]}
     rules = workflow_rules(workdir) - {"all"}
-    assert len(rules) >= 34
-    seen = (finished_rules(tiny_log) | finished_rules(flow_log)) - {"all"}
+    assert len(rules) >= 35
+    seen = set.union(*(finished_rules(log) for log in logs.values())) - {"all"}
     assert seen == rules, f"never finished: {sorted(rules - seen)}"
-    print(f"\nrules finished: tiny {sorted(finished_rules(tiny_log))}; "
-          f"tiny_flow {sorted(finished_rules(flow_log))}")
+    print("\nrules finished: " + "; ".join(f"{name} {sorted(finished_rules(log))}"
+                                           for name, log in logs.items()))
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_tiny_realworld_outputs(tiny_realworld_run):
+    """The real-world task runs every analysis with one concept: figures, relay table, claims."""
+    workdir, _ = tiny_realworld_run
+    results = workdir / "results"
+    stems = ("fig01_italypower", "fig02_generalization", "fig03_greedy", "fig04_knockout_italypower",
+             "fig06_relay_time", "fig07_relay_architectures", "fig08_correlation", "fig09_overlap",
+             "fig10_distribution_italypower", "fig12_pca", "fig13_pca_removal")
+    for stem in stems:
+        assert (results / "figures" / f"{stem}.png").stat().st_size > 1000, stem
+    assert not (results / "figures" / "fig01_tasks.png").exists()
+    generalization = pd.read_csv(results / "tables" / "generalization.csv")
+    assert set(generalization["task"]) == {"italypower"} and len(generalization) == 2 * 4
+    assert (generalization.loc[generalization["eval_delay"] == 2, "accuracy"] > 0.7).all()
+    relay = pd.read_csv(results / "tables" / "relay.csv")
+    assert list(relay["concept"]) == ["summer", "summer"] and (relay["analysis_step"] == 23).all()
+    np.testing.assert_allclose(relay["relay_corrected"], relay["relay"] - relay["null_mean"])
+    assert relay["p_value"].between(0, 1).all()
+    claims = pd.read_csv(results / "claims.csv").set_index("claim")
+    assert claims.loc["C2", "verdict"] == "inconclusive"
+    assert "two concepts" in claims.loc["C2", "details"]
 
 
 @pytest.mark.e2e
@@ -295,7 +332,7 @@ def test_tiny_analyses_and_claims(tiny_run):
         assert set(relay) == ({"hidden", "cell"} if "/lstm/" in str(path) else {"hidden"})
         hidden = relay["hidden"]
         np.testing.assert_allclose(hidden.contribution.sum(axis=-1), hidden.full, atol=1e-9)
-    for name in ("knockout", "latent", "stability", "distribution", "generalization"):
+    for name in ("knockout", "latent", "stability", "distribution", "generalization", "relay"):
         table = pd.read_csv(results / "tables" / f"{name}.csv")
         assert len(table) > 0, name
         assert {"task", "model", "delay_regime", "replicate"} <= set(table.columns), name

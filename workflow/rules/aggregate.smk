@@ -42,6 +42,7 @@ rule aggregate_relay:
     output:
         stability="results/tables/stability.csv",
         distribution="results/tables/distribution.csv",
+        relay="results/tables/relay.csv",
     log:
         "logs/aggregate/relay.log",
     benchmark:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import inforelay.pipeline.config as experiment
 from inforelay.pipeline.provenance import script_digest
+from inforelay.tasks import is_real_task
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -14,7 +15,7 @@ except experiment.ConfigError as error:
 
 
 wildcard_constraints:
-    task="memory|block",
+    task="memory|block|italypower",
     model="rnn|gru|lstm",
     delay_regime="[0-9]|random",
     replicate="[0-9]{2}",
@@ -72,10 +73,21 @@ def final_targets():
     targets = network_paths(f"results/activations/{NETWORK}.h5")
     targets += [
         "results/tables/generalization.csv",
-        "results/figures/fig01_tasks.png",
         "results/figures/fig02_generalization.png",
     ]
-    return targets + analysis_targets()
+    return targets + task_figures() + analysis_targets()
+
+
+def task_figures():
+    """Fig. 1 of the experiment's tasks: the paper's (memory and block) when a synthetic task
+    runs, and the real-world task's days (docs/realworld.md) when it runs."""
+    tasks = config["experiment"]["tasks"]
+    figures = []
+    if any(not is_real_task(task) for task in tasks):
+        figures.append("results/figures/fig01_tasks.png")
+    if "italypower" in tasks:
+        figures.append("results/figures/fig01_italypower.png")
+    return figures
 
 
 def example_network(model=None, task="memory", delay_regime="random"):
@@ -113,9 +125,10 @@ def figure_outputs(stem, caption, category):
     }
 
 
+# the real-world task has no figure of its own in the paper: it takes the memory task's numbers
 FIGURE_NUMBERS = {
-    "knockout": {"memory": "04", "block": "05"},
-    "distribution": {"memory": "10", "block": "11"},
+    "knockout": {"memory": "04", "block": "05", "italypower": "04"},
+    "distribution": {"memory": "10", "block": "11", "italypower": "10"},
 }
 
 

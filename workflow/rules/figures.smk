@@ -23,6 +23,23 @@ rule fig01_tasks:
         "../scripts/fig01_tasks.py"
 
 
+rule fig01_italypower:
+    output:
+        **figure_outputs("fig01_italypower", "fig01_italypower", "Tasks"),
+    log:
+        "logs/figures/fig01_italypower.log",
+    benchmark:
+        "benchmarks/figures/fig01_italypower.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        settings=experiment.split_settings(config, "italypower", "analysis"),
+        delay=3,
+        code=library_code("fig01_italypower.py"),
+    script:
+        "../scripts/fig01_italypower.py"
+
+
 rule fig02_generalization:
     input:
         rules.aggregate_generalization.output,

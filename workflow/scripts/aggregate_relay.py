@@ -1,4 +1,5 @@
-"""Stability over time and concept distribution of every network, from its relay file (rule aggregate_relay)."""
+"""Stability over time, concept distribution and relay at t_k of every network, from its relay file
+(rule aggregate_relay)."""
 
 from inforelay.pipeline.jobs import setup_job
 from inforelay.pipeline.steps.relay_tables import relay_tables
@@ -10,4 +11,5 @@ relay_tables(
     sm.output.stability,
     sm.output.distribution,
     sm.params.stability["carrier_method"],
+    sm.output.relay,
 )

@@ -11,30 +11,10 @@ package and reading a recording never imports torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from inforelay.core.lazy import lazy_exports
 
-HOMES = {
-    "record": "model",
-    "knock_out": "model",
-    "find_relays": "relays",
-    "Relays": "relays",
-    "load_recording": "recording",
-    "Recording": "recording",
-}
-"""Public name → module of this package that defines it."""
-
-__all__ = ["Recording", "Relays", "find_relays", "knock_out", "load_recording", "record"]
-
-
-def __getattr__(name: str) -> Any:
-    module = HOMES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+# the user-facing names only (each module's __all__ also lists its file-format constants)
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    {"model": ["record", "knock_out"], "relays": ["find_relays", "Relays"], "recording": ["load_recording", "Recording"]},
+)

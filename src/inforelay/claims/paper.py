@@ -19,8 +19,7 @@ Every table starts with the network keys ``task`` (str), ``model`` (str: rnn | g
     ``concept``, ``measure`` (r | overlap), ``value`` (``n_pairs``, ``n_defined`` optional) —
     :func:`inforelay.pipeline.aggregate.stability_table`.
 ``distribution``
-    ``concept``, ``unit``, ``relay``, ``carrier`` (bool) —
-    :func:`inforelay.pipeline.aggregate.distribution_table`.
+    ``concept``, ``unit``, ``relay``, ``carrier`` (bool) — :func:`~inforelay.pipeline.aggregate.distribution_table`.
 ``latent``
     ``concept``, ``removal`` (relay | random), ``draw``, ``n_removed``, ``silhouette``,
     ``davies_bouldin``, ``calinski_harabasz`` — :func:`inforelay.analyses.latent.removal_cluster_scores`.
@@ -179,21 +178,28 @@ KNOCKOUT_CLAIMS = (
 )
 
 
+def _knockout_row(per_net: pd.DataFrame, spec: ClaimSpec, col: str, single: list[str],
+                  rule: VerdictRule) -> Row:
+    """One knockout claim; C2 (target vs *other* concepts) leaves out one-concept tasks (italypower)."""
+    note = ""
+    if col == "target_vs_other" and single:
+        note = f"needs at least two concepts; task(s) {', '.join(single)} have one"
+        per_net = per_net[~per_net["task"].isin(single)]
+        if per_net.empty:
+            return missing_row(spec, note)
+        note = f"; left out: {note}"
+    return claim_row(spec, signed_rank_evidence(per_net[col].to_numpy()), rule,
+                     details=_by_model(per_net, col) + note)
+
+
 def _claim_knockout(tables: Mapping[str, pd.DataFrame], rule: VerdictRule) -> list[Row]:
     df = _table(tables, "knockout")
     if isinstance(df, str):
         return [missing_row(spec, df) for spec, _ in KNOCKOUT_CLAIMS]
     eff = knockout_effects(df)
-    per_net = eff.groupby(KEYS, sort=True)[[col for _, col in KNOCKOUT_CLAIMS]].mean()
-    return [
-        claim_row(
-            spec,
-            signed_rank_evidence(per_net[col].to_numpy()),
-            rule,
-            details=_by_model(per_net.reset_index(), col),
-        )
-        for spec, col in KNOCKOUT_CLAIMS
-    ]
+    per_net = eff.groupby(KEYS, sort=True)[[col for _, col in KNOCKOUT_CLAIMS]].mean().reset_index()
+    single = [str(t) for t, n in df.groupby("task")["evaluated_concept"].nunique().items() if n < 2]
+    return [_knockout_row(per_net, spec, col, single, rule) for spec, col in KNOCKOUT_CLAIMS]
 
 
 # ---------------------------------------------------------------------------

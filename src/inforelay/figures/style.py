@@ -30,7 +30,11 @@ __all__ = [
 DPI = 150
 ARCH_COLORS = {"rnn": "black", "gru": "red", "lstm": "blue"}
 ARCH_LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
-TASK_LABELS = {"memory": "memory task", "block": "block task"}
+TASK_LABELS = {
+    "memory": "memory task",
+    "block": "block task",
+    "italypower": "Italian power demand (real data)",
+}
 _RANDOM_COLOR = "#d62790"  # magenta: stands apart from the sequential colours of the fixed delays
 
 

@@ -1,4 +1,5 @@
-"""Paper Fig. 1: the block task (left) and the memory task (right), drawn from generated data."""
+"""Paper Fig. 1: the block task (left) and the memory task (right), drawn from generated data;
+and its counterpart for the real-world task ``italypower`` (``docs/realworld.md``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from matplotlib.figure import Figure
 
 from inforelay.tasks import TaskData
 
-__all__ = ["plot_tasks", "block_description"]
+__all__ = ["plot_tasks", "plot_italypower", "block_description"]
 
 _BLOCK_WORDS = {
     "size": ("small", "large"),
@@ -114,4 +115,61 @@ def plot_tasks(
         f"memory task (delay {int(memory.delay[memory_sample])}; events red, answer dashed)",
         fontweight="bold",
     )
+    return fig
+
+
+_SEASONS = (("October–March", "tab:blue"), ("April–September", "tab:orange"))  # summer bit 0, 1
+
+
+def _plot_days(ax, data: TaskData) -> None:
+    """Every day's information phase, thin and coloured by season, with the season means bold."""
+    hours = np.arange(data.info_length)
+    days = data.inputs[:, : data.info_length, 0]
+    summer = data.concepts[:, 0]
+    for bit, (label, color) in enumerate(_SEASONS):
+        chosen = days[summer == bit]
+        ax.plot(hours, chosen.T, color=color, lw=0.4, alpha=0.15)
+        ax.plot(hours, chosen.mean(axis=0), color=color, lw=2.2, label=f"{label} (n = {len(chosen)})")
+    ax.axhline(0.0, color="0.5", lw=0.6)
+    ax.set_xlabel("hour of the day = time index (0-based)")
+    ax.set_ylabel("demand (z-normalized per day)")
+    ax.legend(fontsize="small", loc="upper left")
+
+
+def _plot_sequence(ax, data: TaskData, i: int) -> None:
+    """One sequence as the network sees it: the day, then the delay's zeros up to the answer."""
+    answer = int(data.answer_step[i])
+    steps = np.arange(answer + 1)
+    label, color = _SEASONS[int(data.concepts[i, 0])]
+    _phase_marks(ax, data.info_length, answer)
+    ax.axhline(0.0, color="0.5", lw=0.6)
+    ax.plot(steps, data.inputs[i, : answer + 1, 0], "o-", color=color, ms=2.5, lw=1)
+    ax.set_ylabel(f"{label}\n(target {int(data.targets[i, 0]):+d})")
+
+
+def plot_italypower(data: TaskData, *, samples_per_season: int = 1) -> Figure:
+    """Fig. 1 of the real-world task: the days of both seasons and example task sequences.
+
+    Left: every day of ``data`` (the information phase), thin lines coloured by season, season
+    means bold. Right: ``samples_per_season`` sequences of each season as the network sees them
+    (the day, then the delay's zero inputs shaded; the answer step dashed green).
+
+    Parameters
+    ----------
+    data
+        ``italypower`` task data (:func:`inforelay.tasks.italy_power_split`; delay > 0 shows the
+        delay phase).
+    """
+    if data.task != "italypower":
+        raise ValueError(f"plot_italypower needs italypower data, got {data.task!r}")
+    picks = [i for bit in (0, 1) for i in np.flatnonzero(data.concepts[:, 0] == bit)[:samples_per_season]]
+    fig = Figure(figsize=(10.0, 4.6), layout="constrained")
+    left, right = fig.subfigures(1, 2, width_ratios=(1.0, 1.0))
+    _plot_days(left.subplots(), data)
+    left.suptitle(f"Italian power demand: {data.n_samples} days", fontweight="bold")
+    axes = right.subplots(len(picks), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, i in zip(axes, picks, strict=True):
+        _plot_sequence(ax, data, int(i))
+    axes[-1].set_xlabel("time index (0-based)")
+    right.suptitle(f"task sequences (delay {int(data.delay[picks[0]])}; answer dashed)", fontweight="bold")
     return fig

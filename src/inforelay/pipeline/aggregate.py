@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from inforelay.analyses import group_mean_ci
 from inforelay.core.keys import NETWORK_KEYS, normalize_keys
 from inforelay.pipeline.tables import (
+    PathLike,
     PathsWithKeys,
     concat_tables,
     read_table,
@@ -35,7 +37,15 @@ __all__ = [
     "summarize",
     "stability_table",
     "distribution_table",
+    "RELAY_TABLE_COLUMNS",
+    "relay_summary",
+    "relay_table",
 ]
+
+#: columns of :func:`relay_table` after the network keys
+RELAY_TABLE_COLUMNS = (
+    "concept", "analysis_step", "n_samples", "relay", "null_mean", "relay_corrected", "p_value",
+)
 
 def summarize(
     df: pd.DataFrame, by: Sequence[str], value: str, confidence: float = 0.95
@@ -116,3 +126,46 @@ def distribution_table(
 
     return _over_networks(relay_files, distribution_from_relay_file, state=state, values=values,
                           step=step)
+
+
+def relay_summary(
+    path: PathLike, *, concept_names: Sequence[str] | None = None, state: str = "hidden"
+) -> pd.DataFrame:
+    """Each concept's relay of one network at its analysis step, plug-in and bias-corrected.
+
+    ``relay`` is the plug-in ``full`` relay (docs/relay.md §3); with a shuffle null
+    (``relay.n_shuffles > 0``, docs/relay.md §4) ``null_mean`` is its mean under permuted
+    concepts — the estimated bias at this sample size — ``relay_corrected = relay − null_mean``
+    and ``p_value`` the null's p-value; without one those three are NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`RELAY_TABLE_COLUMNS`, one row per concept.
+    """
+    from inforelay.relay import read_relay
+    from inforelay.tasks import concept_labels
+
+    result = read_relay(path)[state]
+    t_k = result.analysis_step
+    relay = result.full[t_k].astype(float)
+    missing = np.full_like(relay, np.nan)
+    null_mean = missing if result.null_mean is None else result.null_mean[t_k].astype(float)
+    p_value = missing if result.p_value is None else result.p_value[t_k].astype(float)
+    return pd.DataFrame(
+        {
+            "concept": concept_labels(concept_names, result.n_concepts),
+            "analysis_step": t_k,
+            "n_samples": result.n_samples,
+            "relay": relay,
+            "null_mean": null_mean,
+            "relay_corrected": relay - null_mean,
+            "p_value": p_value,
+        },
+        columns=list(RELAY_TABLE_COLUMNS),
+    )
+
+
+def relay_table(relay_files: PathsWithKeys, *, state: str = "hidden") -> pd.DataFrame:
+    """:func:`relay_summary` of many networks: network keys, then :data:`RELAY_TABLE_COLUMNS`."""
+    return _over_networks(relay_files, relay_summary, state=state)

@@ -5,6 +5,8 @@ The workflow validates ``config.yaml`` against ``workflow/schemas`` and then cal
 config as params (:func:`split_settings`, :func:`evaluation_settings`, :func:`network_settings`),
 so a job's results depend on exactly the settings its rule names, and the data functions here
 (:func:`make_split`, :func:`make_evaluation_set`) take such a slice, not the whole config.
+Real-world tasks (``docs/realworld.md``) take their sequences from a data set: their slices
+have no sequence count ``n``, since the data and ``split_fractions`` fix every split's size.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import numpy as np
 
 from inforelay.core.keys import NetworkKey
 from inforelay.core.seeding import derive_rng
-from inforelay.tasks import TASKS, TaskData, generate, parse_delay_regime, task_params
+from inforelay.tasks import (
+    TaskData,
+    generate,
+    is_real_task,
+    parse_delay_regime,
+    real_task_split,
+    task_params,
+)
 
 __all__ = [
     "ConfigError",
@@ -97,7 +106,8 @@ def check_config(config: Mapping[str, Any]) -> None:
         except (ValueError, TypeError) as error:
             raise ConfigError(f"config key 'tasks.{task}': {error}") from None
     training = _get(config, "training")
-    if training["batch_size"] > _get(config, "tasks.n_train"):
+    synthetic = [task for task in _get(config, "experiment.tasks") if not is_real_task(task)]
+    if synthetic and training["batch_size"] > _get(config, "tasks.n_train"):
         raise ConfigError(
             f"config key 'training.batch_size': {training['batch_size']} exceeds tasks.n_train"
         )
@@ -125,14 +135,20 @@ def task_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
 
 
 def split_settings(config: Mapping[str, Any], task: str, split: str) -> dict[str, Any]:
-    """:func:`task_settings` plus the split's size ``n`` (params of rule ``generate_task``)."""
+    """:func:`task_settings` plus the split's size ``n`` (params of rule ``generate_task``);
+    no ``n`` for a real-world task, whose splits the data set sizes."""
     if split not in SPLITS:
         raise ConfigError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
+    if is_real_task(task):
+        return task_settings(config, task)
     return {**task_settings(config, task), "n": _get(config, f"tasks.n_{split}")}
 
 
 def evaluation_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
-    """:func:`task_settings` plus ``n`` per evaluation delay (rule ``generate_evaluation``)."""
+    """:func:`task_settings` plus ``n`` per evaluation delay (rule ``generate_evaluation``);
+    no ``n`` for a real-world task (its held-out analysis split at every evaluation delay)."""
+    if is_real_task(task):
+        return task_settings(config, task)
     return {**task_settings(config, task), "n": _get(config, "tasks.n_evaluation")}
 
 
@@ -154,10 +170,11 @@ def network_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
     trained network depends on — the task's parameters, the data settings of its training and
     validation sets, and the training settings (without ``threads``)."""
     tasks = _get(config, "tasks")
+    data_keys = ("delay_choices",) if is_real_task(task) else TRAINING_DATA_KEYS
     return canonical(
         {
             "task": {task: dict(tasks[task])},
-            "data": {k: tasks[k] for k in TRAINING_DATA_KEYS if k in tasks},
+            "data": {k: tasks[k] for k in data_keys if k in tasks},
             "training": training_settings(config),
         }
     )
@@ -182,7 +199,8 @@ def make_split(task: str, delay_regime: str, split: str, settings: Mapping[str, 
 
     Train and validation sets follow the training regime (``random`` draws a delay per
     sequence); the analysis set uses :func:`analysis_delay`. ``settings`` is
-    :func:`split_settings`.
+    :func:`split_settings`. A real-world task's split holds the data set's days of that split
+    (:func:`inforelay.tasks.real_task_split`); the generator then draws only ``random`` delays.
     """
     if split not in SPLITS:
         raise ConfigError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
@@ -194,6 +212,8 @@ def make_split(task: str, delay_regime: str, split: str, settings: Mapping[str, 
         delay = analysis_delay(settings, delay_regime)
     else:
         delay = parse_delay_regime(delay_regime)
+    if is_real_task(task):
+        return real_task_split(task, split, delay, rng, params, delay_choices=choices)
     return generate(task, int(settings["n"]), delay, rng, params, delay_choices=choices)
 
 
@@ -209,16 +229,24 @@ def _concatenate(parts: Sequence[TaskData]) -> TaskData:
 def make_evaluation_set(task: str, settings: Mapping[str, Any]) -> TaskData:
     """Sequences at every evaluation delay (paper Fig. 2), padded to one length.
 
-    ``settings`` is :func:`evaluation_settings` (``n`` sequences per delay).
+    ``settings`` is :func:`evaluation_settings` (``n`` sequences per delay). A real-world task
+    uses its held-out analysis split at every delay, so its generalization is held-out accuracy.
     """
     params = task_params(task, settings["params"])
     delays = [int(d) for d in settings["evaluation_delays"]]
     if not delays:
         raise ConfigError("config key 'tasks.evaluation_delays' is empty")
     n_steps = params.info_length + max(max(delays), 1)
-    parts = [
-        generate(task, int(settings["n"]), d, derive_rng("taskdata", task, "evaluation", d), params,
-                 n_steps=n_steps)
-        for d in delays
-    ]
+    if is_real_task(task):
+        parts = [
+            real_task_split(task, "analysis", d, derive_rng("taskdata", task, "evaluation", d), params,
+                            n_steps=n_steps)
+            for d in delays
+        ]
+    else:
+        parts = [
+            generate(task, int(settings["n"]), d, derive_rng("taskdata", task, "evaluation", d),
+                     params, n_steps=n_steps)
+            for d in delays
+        ]
     return _concatenate(parts)

@@ -7,9 +7,10 @@ imports, transitively. Editing a library module changes the digest of exactly th
 scripts reach it, so ``snakemake -n`` plans those rules and what depends on their outputs.
 
 The walk is static (the ``ast`` of each file, no import is executed). It follows
-``import inforelay...``, ``from inforelay... import ...`` and relative imports anywhere in a
-file (also inside functions: a lazy import is code the job runs), and every parent package's
-``__init__.py`` (importing ``inforelay.a.b`` runs ``inforelay/a/__init__.py`` first).
+``import inforelay...``, ``from inforelay... import ...`` (``*`` too) and relative imports
+anywhere in a file (also inside functions: a lazy import is code the job runs), the modules of a
+lazy package (``lazy_exports(__name__, [...])``, :mod:`inforelay.core.lazy`), and every parent
+package's ``__init__.py`` (importing ``inforelay.a.b`` runs ``inforelay/a/__init__.py`` first).
 """
 
 from __future__ import annotations
@@ -55,11 +56,32 @@ def _absolute(node: ast.ImportFrom, package: str) -> str | None:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+def _lazy_modules(node: ast.Call, package: str) -> list[str]:
+    """The modules of a ``lazy_exports(__name__, modules)`` call (:mod:`inforelay.core.lazy`) in
+    the ``__init__.py`` of ``package``: the lazy package loads them when its names are used."""
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+    if name != "lazy_exports" or len(node.args) != 2:
+        return []
+    owner, listed = node.args
+    if isinstance(owner, ast.Constant) and isinstance(owner.value, str):
+        package = owner.value
+    elif not (isinstance(owner, ast.Name) and owner.id == "__name__" and package):
+        return []
+    items = listed.keys if isinstance(listed, ast.Dict) else getattr(listed, "elts", [])
+    return [
+        f"{package}.{item.value}" for item in items
+        if isinstance(item, ast.Constant) and isinstance(item.value, str)
+    ]  # fmt: skip
+
+
 def _imported_names(source: str, package: str) -> set[str]:
     """Every module name a source file imports (candidates; non-modules are dropped later)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
+        if isinstance(node, ast.Call):
+            names.update(_lazy_modules(node, package))
+        elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             module = _absolute(node, package)

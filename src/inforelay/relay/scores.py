@@ -95,8 +95,9 @@ def _large_group_scores(ones: np.ndarray, cells: np.ndarray, clog: np.ndarray) -
     return np.add.reduce(terms[:, :, :5], axis=(1, 2)) - np.add.reduce(terms[:, :, 5:], axis=(1, 2))
 
 
-SMALL_GROUP = 15
-"""Groups of at most this many samples score their children by one table lookup each."""
+SMALL_GROUP = 31
+"""Groups of at most this many samples score their children by one table lookup each
+(``bench/relay.py``: 31 beats 15 on random units, ties on network-like ones)."""
 
 _BASE = SMALL_GROUP + 1
 _CODE = np.array([1, _BASE, _BASE**2, _BASE**3], dtype=np.intp)  # cells 00, 01, 10, 11 → one code
@@ -104,10 +105,10 @@ _SMALL_TABLE: list[np.ndarray] = []
 
 
 def small_child_table() -> np.ndarray:
-    """``n · I(X; Z)`` (bits · samples) of a child with cells ``(c00, c01, c10, c11)``, each ≤ 15.
+    """``n · I(X; Z)`` (bits · samples) of a child with cells ``(c00, c01, c10, c11)``, each ≤ 31.
 
-    Indexed by ``c00 + 16 c01 + 256 c10 + 4096 c11``; computed once, with the ``c log2 c``
-    terms of :func:`inforelay.relay.tables.clog_table`.
+    Indexed by ``c00 + 32 c01 + 32² c10 + 32³ c11`` (8 MB); computed once, with the
+    ``c log2 c`` terms of :func:`inforelay.relay.tables.clog_table`.
     """
     if not _SMALL_TABLE:
         clog = clog_table(4 * (_BASE - 1))
@@ -123,8 +124,8 @@ def small_child_table() -> np.ndarray:
 
 
 def _small_group_scores(ones: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """``φ`` of groups of at most :data:`SMALL_GROUP` samples: every cell count fits one base-16 digit."""
-    code1 = ones[:, 3] * _BASE  # (K, G): c00 + 16 c01 + 256 c10 + 4096 c11 of the bit-1 child
+    """``φ`` of groups of at most :data:`SMALL_GROUP` samples: every cell count fits one base-32 digit."""
+    code1 = ones[:, 3] * _BASE  # (K, G): c00 + 32 c01 + 32² c10 + 32³ c11 of the bit-1 child
     code1 += ones[:, 2]
     code1 *= _BASE
     code1 += ones[:, 1]

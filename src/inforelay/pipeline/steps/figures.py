@@ -27,14 +27,15 @@ from inforelay.figures.relay import (
     plot_relay_over_time,
 )
 from inforelay.figures.stability import plot_concept_distribution, plot_stability
-from inforelay.figures.tasks import plot_tasks
+from inforelay.figures.tasks import plot_italypower, plot_tasks
 from inforelay.nets.recording import read_activations
 from inforelay.relay import read_relay, read_relay_attrs
-from inforelay.tasks import CONCEPT_NAMES, generate, task_params
+from inforelay.tasks import CONCEPT_NAMES, generate, real_task_split, task_params
 
 __all__ = [
     "STABILITY_MEASURES",
     "fig_tasks",
+    "fig_italypower",
     "fig_generalization",
     "fig_greedy",
     "fig_knockout",
@@ -67,6 +68,14 @@ def fig_tasks(png: PathLike, tasks: Mapping[str, Mapping[str, Any]], delay: int)
         for task, settings in tasks.items()
     }
     _save(plot_tasks(examples["memory"], examples["block"]), png)
+
+
+def fig_italypower(png: PathLike, settings: Mapping[str, Any], delay: int) -> None:
+    """Fig. 1 of the real-world task: its held-out analysis days and one sequence per season at
+    ``delay`` (``settings``: :func:`inforelay.pipeline.config.split_settings` of the analysis split)."""
+    params = task_params("italypower", settings["params"])
+    data = real_task_split("italypower", "analysis", delay, derive_rng("figure", "italypower"), params)
+    _save(plot_italypower(data), png)
 
 
 def fig_generalization(table: PathLike, png: PathLike) -> None:

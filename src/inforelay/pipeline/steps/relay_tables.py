@@ -1,5 +1,5 @@
-"""Stability over time (Figs. 8/9) and concept distribution (Figs. 10/11) of every network,
-from its relay file (rule ``aggregate_relay``; numpy / pandas / h5py)."""
+"""Stability over time (Figs. 8/9), concept distribution (Figs. 10/11) and relay at t_k (plug-in and
+bias-corrected) of every network, from its relay file (rule ``aggregate_relay``; numpy / pandas / h5py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from collections.abc import Sequence
 
 from inforelay.core.atomic import write_table
 from inforelay.core.keys import keys_from_path
-from inforelay.pipeline.aggregate import distribution_table, stability_table
+from inforelay.pipeline.aggregate import (
+    distribution_table,
+    relay_table,
+    stability_table,
+)
 
 __all__ = ["relay_tables"]
 
@@ -18,15 +22,21 @@ PathLike = str | os.PathLike[str]
 
 
 def relay_tables(
-    inputs: Sequence[PathLike], stability: PathLike, distribution: PathLike, carrier_method: str
+    inputs: Sequence[PathLike],
+    stability: PathLike,
+    distribution: PathLike,
+    carrier_method: str,
+    relay: PathLike | None = None,
 ) -> None:
-    """The stability table (Figs. 8/9) and the concept-distribution table (Figs. 10/11) of every
-    network, from its relay file."""
+    """The stability table (Figs. 8/9), the concept-distribution table (Figs. 10/11) and, given
+    ``relay``, the relay table (plug-in and bias-corrected relay at t_k) of every network."""
     files = [(keys_from_path(str(path)), path) for path in inputs]
     tables = {
         stability: stability_table(files, method=carrier_method),
         distribution: distribution_table(files),
     }
+    if relay is not None:
+        tables[relay] = relay_table(files)
     for output, table in tables.items():
         write_table(table, output)
         log.info("%s: %d rows", output, len(table))
