@@ -25,14 +25,11 @@ the cost per network, and fast vs reference with the speed-up = reference / fast
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import torch
+from _timing import timed
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
     calinski_harabasz_score,
@@ -71,16 +68,6 @@ SKLEARN_SCORES = {
     "davies_bouldin": davies_bouldin_score,
     "calinski_harabasz": calinski_harabasz_score,
 }
-
-
-def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Median wall-clock seconds of ``repeats`` calls, and the last result."""
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def knockout_one_pass_per_set(net, analysis, table, t_k: int) -> np.ndarray:

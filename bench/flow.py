@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
-from collections.abc import Callable
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from _timing import timed  # noqa: E402
 from sklearn.feature_selection import mutual_info_regression  # noqa: E402
 
 from inforelay.core.seeding import derive_rng  # noqa: E402
@@ -60,16 +58,6 @@ def recording(n: int, n_steps: int = 15, seed: int = 0) -> np.ndarray:
         hidden[:, t] = h
     outputs = np.tanh(hidden @ w_out)
     return np.concatenate([inputs, hidden, outputs], axis=2)
-
-
-def timed(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    """Median wall time of ``repeats`` calls and the last call's result."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def pairs(k: int) -> list[tuple[int, int, int]]:

@@ -11,13 +11,9 @@ from conftest import distribution_rows, knockout_rows, network_grid, stability_r
 from matplotlib.figure import Figure
 
 from inforelay.analyses.latent import removal_cluster_scores
+from inforelay.figures import latent as latent_figures
 from inforelay.figures import save
 from inforelay.figures.knockout import plot_knockout
-from inforelay.figures.latent import (
-    plot_pca_states,
-    plot_removal_pca,
-    plot_removal_scores,
-)
 from inforelay.figures.relay import (
     plot_greedy_relay,
     plot_relay_architectures,
@@ -143,13 +139,13 @@ def latent_inputs(seed: int = 0):
 
 def test_fig12_fig13_latent(tmp_path):
     states, bits, order = latent_inputs()
-    check_saved(plot_pca_states(states, bits, NAMES), tmp_path, "fig12")
+    check_saved(latent_figures.plot_pca_states(states, bits, NAMES), tmp_path, "fig12")
     scores = removal_cluster_scores(
         states, bits, order, n_random=5, max_samples=100, seed=0, concept_names=NAMES
     )
     curve = np.tile(np.linspace(1, 0, 13), (3, 1))
     check_saved(
-        plot_removal_pca(states, bits, order, scores, NAMES, curve=curve), tmp_path, "fig13"
+        latent_figures.plot_removal_pca(states, bits, order, scores, NAMES, curve=curve), tmp_path, "fig13"
     )
     frames = []
     for model, rep in itertools.product(MODELS, range(2)):
@@ -159,7 +155,7 @@ def test_fig12_fig13_latent(tmp_path):
         s.insert(0, "model", model)
         s.insert(0, "task", "memory")
         frames.append(s)
-    check_saved(plot_removal_scores(pd.concat(frames), task="memory"), tmp_path, "fig13_aggregate")
+    check_saved(latent_figures.plot_removal_scores(pd.concat(frames), task="memory"), tmp_path, "fig13_aggregate")
 
 
 def test_table_helpers():

@@ -1,4 +1,5 @@
-"""Atomic output, provenance sidecars, stable seeds and lazily loaded package names."""
+"""Core helpers: atomic output, provenance sidecars, stable seeds, lazily loaded package names and
+settings checks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import importlib
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,7 @@ import pytest
 from inforelay.core.atomic import atomic_path, remove_stale_temporaries, write_table
 from inforelay.core.lazy import module_all
 from inforelay.core.seeding import derive_rng, derive_seed
+from inforelay.core.validation import check_fields
 
 
 def test_atomic_path_renames_on_success(tmp_path):
@@ -106,3 +109,24 @@ def test_lazy_package_names_are_their_modules_all_and_load_on_first_use():
         inforelay.nets.no_such_name  # noqa: B018
     with pytest.raises(ValueError, match="no literal top-level __all__"):
         module_all("inforelay.core")  # core re-exports nothing
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"size": 0}, "cfg.size: expected a positive integer, got 0"),
+        ({"bins": 1}, "cfg.bins: expected an integer >= 2, got 1"),
+        ({"rate": 0.0}, "cfg.rate: expected a number > 0"),
+        ({"share": 1.0}, r"cfg.share: expected a number in \(0, 1\)"),
+        ({"kind": "other"}, "cfg.kind: 'other' is not one of a, b"),
+    ],
+)
+def test_check_fields_names_the_field_that_fails(changes, message):
+    settings = {"size": 3, "bins": 2, "rate": 0.1, "share": 0.5, "kind": "a"}
+    rules = dict(
+        prefix="cfg.", positive_int=("size",), at_least={"bins": 2}, positive=("rate",),
+        open_interval={"share": (0.0, 1.0)}, choices={"kind": ("a", "b")},
+    )  # fmt: skip
+    check_fields(SimpleNamespace(**settings), **rules)
+    with pytest.raises(ValueError, match=message):
+        check_fields(SimpleNamespace(**{**settings, **changes}), **rules)

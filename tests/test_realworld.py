@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
+import inforelay.pipeline.config as experiment
 from inforelay.tasks import (
     REALWORLD_INSTALL,
     ItalyPowerParams,
@@ -155,3 +161,95 @@ def test_missing_sktime_names_the_extra(monkeypatch):
             load_italy_power()
     finally:
         realworld._pooled_italy_power.cache_clear()
+
+
+# ------------------------------------------------------------- the task in the pipeline --
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def realworld_config() -> dict:
+    """config/realworld.yaml with the schema's defaults, as Snakemake's validate() fills them in."""
+    from snakemake.utils import validate
+
+    config = yaml.safe_load((ROOT / "config" / "realworld.yaml").read_text())
+    validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+    return config
+
+
+def test_config_slices_have_no_counts_and_counts_are_refused(realworld_config):
+    experiment.check_config(realworld_config)
+    settings = experiment.split_settings(realworld_config, "italypower", "train")
+    assert "n" not in settings and "n" not in experiment.evaluation_settings(realworld_config, "italypower")
+    assert settings["params"]["split_fractions"] == [0.6, 0.15, 0.25]
+    data_keys = experiment.network_settings(realworld_config, "italypower")["data"]
+    assert set(data_keys) == {"delay_choices"}  # n_train etc. cannot change an italypower network
+    bad = copy.deepcopy(realworld_config)
+    bad["tasks"]["italypower"]["n_analysis"] = 100
+    with pytest.raises(experiment.ConfigError, match=r"tasks\.italypower.*'n_analysis'.*split_fractions"):
+        experiment.check_config(bad)
+
+
+def test_pipeline_splits_and_held_out_evaluation_set(pooled, realworld_config):
+    split = {s: experiment.make_split("italypower", "random", s,
+                                      experiment.split_settings(realworld_config, "italypower", s))
+             for s in SPLITS}
+    assert [split[s].n_samples for s in SPLITS] == [657, 165, 274]
+    assert set(np.unique(split["train"].delay)) == {1, 2, 3, 4, 5}
+    assert np.all(split["analysis"].delay == 5)  # random_analysis_delay
+    evaluation = experiment.make_evaluation_set(
+        "italypower", experiment.evaluation_settings(realworld_config, "italypower"))
+    delays = realworld_config["tasks"]["evaluation_delays"]
+    assert evaluation.n_samples == 274 * len(delays) and evaluation.n_steps == 24 + max(delays)
+    for d in delays:  # the held-out analysis days, in order, at every evaluation delay
+        part = evaluation.subset(evaluation.delay == d)
+        np.testing.assert_array_equal(part.inputs[:, :24], split["analysis"].inputs[:, :24])
+
+
+def test_relay_table_reports_plug_in_and_bias_corrected_relay(tmp_path):
+    from inforelay.pipeline.aggregate import RELAY_TABLE_COLUMNS, relay_table
+    from inforelay.relay import relay_over_time, write_relay
+
+    rng = np.random.default_rng(0)
+    concepts = rng.integers(0, 2, (200, 1)).astype(np.int8)
+    hidden = rng.normal(size=(200, 4, 5)) + 2.0 * concepts[:, :, None]
+    answers = 2.0 * concepts - 1.0 + 0.1 * rng.normal(size=(200, 1))
+    recording = SimpleNamespace(hidden=hidden, concepts=concepts, outputs=np.repeat(answers[:, None], 4, 1),
+                                answer_step=np.full(200, 3), attrs={"info_length": 3})
+    for shuffles, name in ((5, "with.h5"), (0, "without.h5")):
+        result = relay_over_time(recording, n_shuffles=shuffles)
+        write_relay(tmp_path / name, {"hidden": result})
+    key = {"task": "italypower", "model": "rnn", "delay_regime": "2", "replicate": 0}
+    table = relay_table([(key, tmp_path / "with.h5"), ({**key, "replicate": 1}, tmp_path / "without.h5")])
+    assert list(table.columns) == [*key, *RELAY_TABLE_COLUMNS]
+    assert list(table["concept"]) == ["summer", "summer"] and (table["analysis_step"] == 2).all()
+    with_null, without = table.iloc[0], table.iloc[1]
+    assert with_null["relay_corrected"] == pytest.approx(with_null["relay"] - with_null["null_mean"])
+    assert 0 < with_null["p_value"] <= 1
+    assert np.isnan(without[["null_mean", "relay_corrected", "p_value"]].astype(float)).all()
+
+
+def test_claim_c2_is_inconclusive_with_one_concept_and_c3_still_tested():
+    from conftest import knockout_rows, network_grid
+
+    from inforelay.claims import evaluate_claims
+
+    rows = [
+        row
+        for key in network_grid(4, tasks=("italypower",), regimes=("2", "random"))
+        for row in knockout_rows(key, lambda r, e, k: 0.5, lambda r, e, k, d: 0.9, concepts=("summer",))
+    ]
+    claims = evaluate_claims({"knockout": pd.DataFrame(rows)}).set_index("id")
+    assert claims.loc["C2", "verdict"] == "inconclusive"
+    assert "two concepts" in claims.loc["C2", "details"] and "italypower" in claims.loc["C2", "details"]
+    assert claims.loc["C3", "verdict"] == "held" and claims.loc["C3", "n"] == 24
+
+
+def test_fig01_italypower_renders(pooled):
+    from inforelay.figures.tasks import plot_italypower
+
+    figure = plot_italypower(italy_power_split("analysis", 3, np.random.default_rng(0)))
+    assert len(figure.axes) == 3
+    with pytest.raises(ValueError, match="italypower"):
+        plot_italypower(generate("memory", 8, 3, 0))

@@ -132,13 +132,18 @@ def test_paper_config_plans_720_networks(tmp_path):
         assert counts[rule] == 720, rule
 
 
-@pytest.mark.slow
-def test_unknown_config_key_stops_before_any_job(tmp_path):
+def run_with_bad_setting(tmp_path: Path, section: str, key: str, value: object, *args: str):
+    """Snakemake (``args``) in a fresh workdir on the tiny config with ``config[section][key] = value``."""
     workdir = copy_workflow(tmp_path)
     bad = yaml.safe_load(TINY.read_text())
-    bad["training"]["learnig_rate"] = 0.1
+    bad[section][key] = value
     (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
-    result = snakemake(workdir, "--cores", "1", "--configfile", "bad.yaml")
+    return workdir, snakemake(workdir, *args, "--configfile", "bad.yaml")
+
+
+@pytest.mark.slow
+def test_unknown_config_key_stops_before_any_job(tmp_path):
+    workdir, result = run_with_bad_setting(tmp_path, "training", "learnig_rate", 0.1, "--cores", "1")
     assert result.returncode != 0
     assert "learnig_rate" in result.stdout + result.stderr
     assert not (workdir / "results").exists()
@@ -146,11 +151,7 @@ def test_unknown_config_key_stops_before_any_job(tmp_path):
 
 @pytest.mark.slow
 def test_semantic_config_error_names_key(tmp_path):
-    workdir = copy_workflow(tmp_path)
-    bad = yaml.safe_load(TINY.read_text())
-    bad["tasks"]["random_analysis_delay"] = 7
-    (workdir / "bad.yaml").write_text(yaml.safe_dump(bad))
-    result = snakemake(workdir, "-n", "--configfile", "bad.yaml")
+    _, result = run_with_bad_setting(tmp_path, "tasks", "random_analysis_delay", 7, "-n")
     assert result.returncode != 0
     assert "tasks.random_analysis_delay" in result.stdout + result.stderr
 
@@ -247,7 +248,7 @@ def test_tiny_realworld_outputs(tiny_realworld_run):
     assert list(relay["concept"]) == ["summer", "summer"] and (relay["analysis_step"] == 23).all()
     np.testing.assert_allclose(relay["relay_corrected"], relay["relay"] - relay["null_mean"])
     assert relay["p_value"].between(0, 1).all()
-    claims = pd.read_csv(results / "claims.csv").set_index("claim")
+    claims = pd.read_csv(results / "claims.csv").set_index("id")
     assert claims.loc["C2", "verdict"] == "inconclusive"
     assert "two concepts" in claims.loc["C2", "details"]
 

@@ -1,15 +1,9 @@
 """Stability over time, concept distribution and relay at t_k of every network, from its relay file
 (rule aggregate_relay)."""
 
-from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.jobs import run_step
 from inforelay.pipeline.steps.relay_tables import relay_tables
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-setup_job(sm.log, sm.threads, sm.rule)
-relay_tables(
-    list(sm.input),
-    sm.output.stability,
-    sm.output.distribution,
-    sm.params.stability["carrier_method"],
-    sm.output.relay,
-)
+run_step(sm, relay_tables, list(sm.input), sm.output.stability, sm.output.distribution,
+         sm.params.stability["carrier_method"], sm.output.relay)

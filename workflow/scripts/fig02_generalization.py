@@ -1,8 +1,7 @@
 """Paper Fig. 2: accuracy vs evaluation delay (rule fig02_generalization)."""
 
-from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.jobs import run_step
 from inforelay.pipeline.steps.figures import fig_generalization
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-setup_job(sm.log, sm.threads, sm.rule)
-fig_generalization(sm.input[0], sm.output.png)
+run_step(sm, fig_generalization, sm.input[0], sm.output.png)

@@ -1,15 +1,8 @@
 """Paper Fig. 13: PCA as units are removed in relay order vs at random (rule fig13_pca_removal)."""
 
-from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.jobs import run_step
 from inforelay.pipeline.steps.figures import fig_pca_removal
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-setup_job(sm.log, sm.threads, sm.rule)
-fig_pca_removal(
-    sm.input.activations,
-    sm.input.relay,
-    sm.input.scores,
-    sm.input.table,
-    sm.output.png,
-    sm.output.summary_png,
-)
+run_step(sm, fig_pca_removal, sm.input.activations, sm.input.relay, sm.input.scores, sm.input.table,
+         sm.output.png, sm.output.summary_png)

@@ -1,8 +1,7 @@
 """The forecasters' information plane (rule flow_fig_infoplane)."""
 
-from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.jobs import run_step
 from inforelay.pipeline.steps.flow_figures import fig_flow_infoplane
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-setup_job(sm.log, sm.threads, sm.rule)
-fig_flow_infoplane(sm.input.training, sm.output.png)
+run_step(sm, fig_flow_infoplane, sm.input.training, sm.output.png)

@@ -1,8 +1,7 @@
 """Progression against total relay of the paper's networks (rule flow_fig_relay)."""
 
-from inforelay.pipeline.jobs import setup_job
+from inforelay.pipeline.jobs import run_step
 from inforelay.pipeline.steps.flow_figures import fig_flow_relay
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-setup_job(sm.log, sm.threads, sm.rule)
-fig_flow_relay(sm.input.neurons, sm.output.png)
+run_step(sm, fig_flow_relay, sm.input.neurons, sm.output.png)

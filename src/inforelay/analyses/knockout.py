@@ -22,15 +22,21 @@ import numpy as np
 import pandas as pd
 
 from inforelay.analyses.knockout_sets import (
+    SET_KINDS,
     knockout_sets,
+    rank_units,
+    removal_rank,
 )
 from inforelay.analyses.summary import check_columns, group_mean_ci, network_key_columns
 from inforelay.core.seeding import derive_rng
 from inforelay.tasks import answer_accuracy, concept_labels
 
-# rank_units, removal_rank, knockout_sets and SET_KINDS (imported above) live in knockout_sets
 __all__ = [
+    "removal_rank",
+    "SET_KINDS",
     "KNOCKOUT_COLUMNS",
+    "rank_units",
+    "knockout_sets",
     "set_accuracy",
     "knockout_experiment",
     "knockout_summary",

@@ -32,15 +32,17 @@ import numpy as np
 import pandas as pd
 
 from inforelay.analyses.checks import finite_array, permutation_rows
-from inforelay.analyses.latent_scores import SCORES, cluster_scores
+from inforelay.analyses.latent_scores import HIGHER_IS_BETTER, SCORES, cluster_scores
 from inforelay.core.seeding import derive_rng
 from inforelay.tasks import concept_labels
 
-# SCORES, HIGHER_IS_BETTER and cluster_scores (imported above) live in latent_scores
 __all__ = [
+    "SCORES",
+    "HIGHER_IS_BETTER",
     "pca_projection",
     "concept_state_codes",
     "stratified_subsample",
+    "cluster_scores",
     "random_orders",
     "removal_cluster_scores",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import importlib
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -23,9 +24,15 @@ __all__ = ["module_all", "lazy_exports"]
 Getattr = Callable[[str], Any]
 Dir = Callable[[], list[str]]
 
+#: ``__all__ =`` (or ``__all__: list[str] =``) at the start of a line, before its list or tuple
+_ALL_STATEMENT = re.compile(r"^__all__\s*(?::[^=\n]*)?=\s*(?=[\[(])", re.MULTILINE)
+
 
 def module_all(module: str) -> tuple[str, ...]:
     """The literal top-level ``__all__`` of ``module``, read from its source without importing it.
+
+    Only the ``__all__ = [...]`` statement is parsed (:func:`ast.literal_eval`), not the whole
+    file: a lazy package reads several modules when it is imported.
 
     Raises
     ------
@@ -37,20 +44,16 @@ def module_all(module: str) -> tuple[str, ...]:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError(f"no module named {module!r}", name=module)
-    with open(spec.origin, encoding="utf-8") as source:
-        tree = ast.parse(source.read(), spec.origin)
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        else:
-            continue
-        if any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets):
+    with open(spec.origin, encoding="utf-8") as file:
+        source = file.read()
+    found = _ALL_STATEMENT.search(source)
+    if found:
+        start = found.end()
+        for close in re.finditer(r"[\])]", source[start:]):
             try:
-                return tuple(ast.literal_eval(value))
-            except ValueError:
-                break
+                return tuple(ast.literal_eval(source[start : start + close.end()]))
+            except (SyntaxError, ValueError):
+                continue  # a bracket inside the list: the literal ends further on
     raise ValueError(f"{spec.origin}: no literal top-level __all__")
 
 
@@ -69,8 +72,9 @@ def lazy_exports(
 
     Returns
     -------
-    The package's module-level ``__getattr__`` and ``__dir__`` and its ``__all__`` (in the order of
-    ``modules``). A loaded name is cached in the package's namespace.
+    tuple
+        The package's module-level ``__getattr__`` and ``__dir__`` and its ``__all__`` (in the
+        order of ``modules``). A loaded name is cached in the package's namespace.
     """
     homes = modules if isinstance(modules, Mapping) else {m: module_all(f"{package}.{m}") for m in modules}
     module_of = {name: module for module, names in homes.items() for name in names}

@@ -27,6 +27,7 @@ from inforelay.core.hdf5 import (
     write_attrs,
     write_format,
 )
+from inforelay.core.shapes import axis_length
 
 __all__ = [
     "RECORDING_FORMAT",
@@ -113,17 +114,9 @@ class Recording:
     extras: dict[str, np.ndarray] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def n_samples(self) -> int:
-        return int(self.hidden.shape[0])
-
-    @property
-    def n_steps(self) -> int:
-        return int(self.hidden.shape[1])
-
-    @property
-    def n_units(self) -> int:
-        return int(self.hidden.shape[2])
+    n_samples = axis_length("hidden", 0, "Sequences ``n``.")
+    n_steps = axis_length("hidden", 1, "Time steps ``T``.")
+    n_units = axis_length("hidden", 2, "Hidden units ``N``.")
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every dataset by name (``cell`` only when present)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "check_positive",
     "check_open_interval",
     "check_choice",
+    "check_fields",
     "known_fields",
 ]
 
@@ -74,6 +75,38 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> None:
     choices = tuple(choices)
     if value not in choices:
         raise ValueError(f"{name}: {value!r} is not one of {', '.join(choices)}")
+
+
+def check_fields(
+    settings: Any,
+    *,
+    prefix: str = "",
+    choices: Mapping[str, Iterable[str]] | None = None,
+    positive_int: Iterable[str] = (),
+    nonnegative_int: Iterable[str] = (),
+    at_least: Mapping[str, int] | None = None,
+    positive: Iterable[str] = (),
+    nonnegative: Iterable[str] = (),
+    open_interval: Mapping[str, tuple[float, float]] | None = None,
+) -> None:
+    """Check the named fields of a settings object (its ``__post_init__``) with the checks above.
+
+    Each keyword lists the fields one check applies to (``at_least``: field → smallest integer;
+    ``choices``: field → allowed values; ``open_interval``: field → ``(low, high)``). Errors name
+    ``prefix + field`` (e.g. ``prefix="training."``); the checks run in the keywords' order.
+    """
+
+    calls: list[tuple[Callable[..., None], str, tuple[Any, ...]]] = [
+        *((check_choice, name, (allowed,)) for name, allowed in (choices or {}).items()),
+        *((check_positive_int, name, ()) for name in positive_int),
+        *((check_nonnegative_int, name, ()) for name in nonnegative_int),
+        *((check_integer, name, (minimum,)) for name, minimum in (at_least or {}).items()),
+        *((check_positive, name, ()) for name in positive),
+        *((check_nonnegative, name, ()) for name in nonnegative),
+        *((check_open_interval, name, bounds) for name, bounds in (open_interval or {}).items()),
+    ]
+    for check, name, arguments in calls:
+        check(prefix + name, getattr(settings, name), *arguments)
 
 
 def known_fields(cls: type, mapping: Mapping[str, Any]) -> dict[str, Any]:

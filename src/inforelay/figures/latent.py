@@ -151,10 +151,8 @@ def plot_removal_pca(
 
     Parameters
     ----------
-    states
-        ``(n, N)`` hidden states at ``t_k``.
-    concepts
-        ``(n, C)`` 0/1 concept bits.
+    states, concepts
+        As for :func:`plot_pca_states`.
     relay_order
         ``(C, N)`` removal order per concept.
     scores

@@ -124,7 +124,8 @@ def _event_markers(ax, event_steps: Sequence[int], names: list[str], highlight: 
 
 
 def _time_ticks(ax, n_steps: int) -> None:
-    ticks = np.arange(0, n_steps, 2 if n_steps > 10 else 1)
+    # every step up to 10, every 2nd up to 16 (the paper's tasks), then about 8 labels a panel
+    ticks = np.arange(0, n_steps, 1 if n_steps <= 10 else max(2, -(-n_steps // 8)))
     ax.set_xticks(ticks)
     ax.set_xticklabels([str(t + 1) for t in ticks])
 

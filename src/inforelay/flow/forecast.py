@@ -45,12 +45,7 @@ import torch
 from torch import nn
 
 from inforelay.core.seeding import derive_rng
-from inforelay.core.validation import (
-    check_integer,
-    check_positive,
-    check_positive_int,
-    known_fields,
-)
+from inforelay.core.validation import check_fields, known_fields
 from inforelay.flow.series import SeriesSplits, SeriesWindows
 from inforelay.info import entropy, joint_codes, mutual_information
 from inforelay.nets import RecurrentNetwork, build_network, run_stepwise
@@ -99,11 +94,10 @@ class ForecastConfig:
     threads: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("n_hidden", "batch_size", "epochs", "info_windows", "threads"):
-            check_positive_int(name, getattr(self, name))
-        for name in ("info_bins", "target_bins"):
-            check_integer(name, getattr(self, name), 2)
-        check_positive("learning_rate", self.learning_rate)
+        check_fields(
+            self, positive_int=("n_hidden", "batch_size", "epochs", "info_windows", "threads"),
+            at_least={"info_bins": 2, "target_bins": 2}, positive=("learning_rate",),
+        )  # fmt: skip
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any]) -> ForecastConfig:

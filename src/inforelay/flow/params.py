@@ -9,12 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from inforelay.core.validation import (
-    check_choice,
-    check_integer,
-    check_open_interval,
-    known_fields,
-)
+from inforelay.core.validation import check_fields, known_fields
 
 __all__ = ["ESTIMATORS", "POOLINGS", "Estimator", "FlowParams"]
 
@@ -73,11 +68,10 @@ class FlowParams:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        check_choice("estimator", self.estimator, ESTIMATORS)
-        for name, minimum in _INTEGER_MINIMUM.items():
-            check_integer(name, getattr(self, name), minimum)
-        check_open_interval("alpha", self.alpha, 0.0, 1.0)
-        check_choice("pooling", self.pooling, POOLINGS)
+        check_fields(
+            self, choices={"estimator": ESTIMATORS, "pooling": POOLINGS}, at_least=_INTEGER_MINIMUM,
+            open_interval={"alpha": (0.0, 1.0)},
+        )  # fmt: skip
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any], **overrides: Any) -> FlowParams:

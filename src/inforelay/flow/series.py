@@ -303,11 +303,11 @@ def read_series_recording(path: str | os.PathLike[str]) -> SeriesRecording:
 
     Raises
     ------
-    FileNotFoundError
-        If the file does not exist.
     inforelay.core.recordings.RecordingFileError
         (a ``ValueError``) if it is not HDF5, is another kind of recording, or misses or has
         inconsistent datasets; the message starts with the path.
+    FileNotFoundError
+        If the file does not exist.
     """
     rec = read_recording(path, SERIES_RECORDING)
     return SeriesRecording(rec.inputs, rec.hidden, rec.cell, rec.outputs, rec.extras, rec.attrs)

@@ -27,6 +27,7 @@ import re
 import torch
 from torch import nn
 
+from inforelay.core.shapes import axis_length
 from inforelay.nets.models import RecurrentNetwork
 
 __all__ = ["CellAdapter", "RNNAdapter", "GRUAdapter", "LSTMAdapter", "adapter_for", "layer_inputs"]
@@ -56,6 +57,8 @@ class CellAdapter:
     kind: str = ""
     gates: int = 1
     has_cell: bool = False
+    n_hidden = axis_length("w_hh", 1, "Units ``N``.")
+    n_inputs = axis_length("w_ih", 1, "Input features ``F`` per step.")
 
     def __init__(
         self, w_ih: torch.Tensor, w_hh: torch.Tensor, b_ih: torch.Tensor | None, b_hh: torch.Tensor | None
@@ -67,16 +70,6 @@ class CellAdapter:
         self.b_hh = _weight(b_hh, rows).to(self.w_ih.device)
         if rows != self.gates * w_hh.shape[1]:
             raise ValueError(f"{self.kind}: weight_hh has {rows} rows, expected {self.gates} x {w_hh.shape[1]}")
-
-    @property
-    def n_hidden(self) -> int:
-        """Units ``N``."""
-        return int(self.w_hh.shape[1])
-
-    @property
-    def n_inputs(self) -> int:
-        """Input features ``F`` per step."""
-        return int(self.w_ih.shape[1])
 
     @property
     def device(self) -> torch.device:

@@ -24,12 +24,7 @@ import pandas as pd
 import torch
 
 from inforelay.core.seeding import derive_seed
-from inforelay.core.validation import (
-    check_nonnegative,
-    check_nonnegative_int,
-    check_positive,
-    check_positive_int,
-)
+from inforelay.core.validation import check_fields
 from inforelay.nets.models import RecurrentNetwork, build_network
 from inforelay.tasks.generate import TaskData
 from inforelay.tasks.scoring import answer_accuracy, correct_answers
@@ -62,11 +57,10 @@ class TrainingConfig:
     threads: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("n_hidden", "batch_size", "max_epochs", "threads"):
-            check_positive_int(f"training.{name}", getattr(self, name))
-        check_nonnegative_int("training.max_restarts", self.max_restarts)
-        check_positive("training.learning_rate", self.learning_rate)
-        check_nonnegative("training.target_accuracy", self.target_accuracy)
+        check_fields(
+            self, prefix="training.", positive_int=("n_hidden", "batch_size", "max_epochs", "threads"),
+            nonnegative_int=("max_restarts",), positive=("learning_rate",), nonnegative=("target_accuracy",),
+        )  # fmt: skip
         if not isinstance(self.device, str) or not self.device:
             raise ValueError(f"training.device: expected 'cpu' or 'cuda', got {self.device!r}")
 

@@ -77,14 +77,7 @@ def _over_networks(relay_files: PathsWithKeys, one_network: Any, **options: Any)
     return pd.concat(frames, ignore_index=True)
 
 
-def stability_table(
-    relay_files: PathsWithKeys,
-    *,
-    state: str = "hidden",
-    values: str = "contribution",
-    method: str = "kmeans",
-    start: int | None = None,
-) -> pd.DataFrame:
+def stability_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFrame:
     """Stability (``r`` and carrier overlap) of many networks from their relay files.
 
     Parameters
@@ -92,8 +85,9 @@ def stability_table(
     relay_files
         ``(keys, path)`` pairs of relay files (:func:`inforelay.relay.write_relay`); the keys
         may carry ``concept_names`` (default: the task's).
-    state, values, method, start
-        As for :func:`inforelay.analyses.stability_from_relay_file`.
+    **options
+        ``state``, ``values``, ``method``, ``start`` of
+        :func:`inforelay.analyses.stability_from_relay_file` (defaults: its own).
 
     Returns
     -------
@@ -103,18 +97,14 @@ def stability_table(
     """
     from inforelay.analyses import stability_from_relay_file
 
-    return _over_networks(relay_files, stability_from_relay_file, state=state, values=values,
-                          method=method, start=start)
+    return _over_networks(relay_files, stability_from_relay_file, **options)
 
 
-def distribution_table(
-    relay_files: PathsWithKeys,
-    *,
-    state: str = "hidden",
-    values: str = "contribution",
-    step: int | None = None,
-) -> pd.DataFrame:
+def distribution_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFrame:
     """The concept distribution at the analysis step (Figs. 10/11) of many networks.
+
+    ``relay_files`` as for :func:`stability_table`; ``options`` (``state``, ``values``, ``step``)
+    as for :func:`inforelay.analyses.distribution_from_relay_file`.
 
     Returns
     -------
@@ -124,8 +114,7 @@ def distribution_table(
     """
     from inforelay.analyses import distribution_from_relay_file
 
-    return _over_networks(relay_files, distribution_from_relay_file, state=state, values=values,
-                          step=step)
+    return _over_networks(relay_files, distribution_from_relay_file, **options)
 
 
 def relay_summary(

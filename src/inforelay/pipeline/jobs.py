@@ -1,6 +1,8 @@
 """Support for the thin workflow scripts: logging, signals and thread limits.
 
-Workflow scripts call :func:`setup_job` first. It sends logging (and any
+Workflow scripts are thin adapters: ``run_step(snakemake, step, *arguments)`` (:func:`run_step`)
+calls :func:`setup_job`, then the step function with the arguments the script took from
+``snakemake.input/output/params/wildcards/threads``. :func:`setup_job` sends logging (and any
 uncaught exception) to the rule's log file, turns SIGTERM into a normal exit so
 that :func:`inforelay.core.atomic.atomic_path` removes its temporary file when Snakemake
 or SLURM cancels a job, and caps BLAS threads at the rule's thread count.
@@ -12,10 +14,12 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-__all__ = ["setup_job", "limit_threads"]
+__all__ = ["run_step", "setup_job", "limit_threads"]
+
+T = TypeVar("T")
 
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -67,3 +71,15 @@ def setup_job(log_files: Sequence[str] | None, threads: int = 1, name: str = "in
 
     sys.excepthook = log_uncaught
     return logger
+
+
+def run_step(job: Any, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one workflow step as the Snakemake job ``job``: :func:`setup_job` (the job's log,
+    threads and rule name), then ``step(*args, **kwargs)``.
+
+    ``job`` is the ``snakemake`` object of a ``script:`` directive; the script takes the step's
+    arguments from ``job.input``, ``job.output``, ``job.params``, ``job.wildcards`` and
+    ``job.threads`` itself (never from ``job.config``), so that the step stays a plain function.
+    """
+    setup_job(job.log, job.threads, job.rule)
+    return step(*args, **kwargs)

@@ -1,9 +1,9 @@
 """The greedy relay search for up to a few dozen units: every group recounted at every step.
 
 With few units nearly every group of ``Y_0`` splits when a unit joins it, so each step simply
-counts, with one weighted bincount, the ``(X_in, X_out)`` cells of every (remaining candidate,
-group, candidate bit = 1) and scores every candidate from them
-(:func:`inforelay.relay.scores.child_scores`). The state is kept compact for that
+counts, with one weighted bincount, the ``(X_in, X_out)`` cells of every (cell, remaining
+candidate, group, candidate bit = 1) and scores every candidate from them
+(:func:`inforelay.relay.scores.candidate_scores`). The state is kept compact for that
 bincount: the weighted bits of the live rows, one contiguous row per remaining candidate in
 ascending unit order (so ties go to the first), copied without the chosen one at each step.
 docs/relay.md §7.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from inforelay.relay.rows import TIE_TOLERANCE, Rows, last_tied
-from inforelay.relay.scores import child_cells, child_scores, group_cells
+from inforelay.relay.scores import candidate_scores, child_cells, group_cells
 
 __all__ = ["few_unit_search"]
 
@@ -42,18 +42,18 @@ def few_unit_search(rows: Rows, clog: np.ndarray) -> tuple[np.ndarray, np.ndarra
     tol = TIE_TOLERANCE * rows.n
     for step in range(1, n_units):
         k, n_groups = units.size, cells.shape[1]
-        # bit-1 cells of every (candidate, cell, group): one weighted bincount
-        keys = np.arange(0, 4 * n_groups * k, 4 * n_groups)[:, None] + (xz * n_groups + group)
+        # bit-1 cells of every (cell, candidate, group): one weighted bincount
+        keys = np.arange(0, k * n_groups, n_groups)[:, None] + (xz * (k * n_groups) + group)
         ones = np.bincount(keys.ravel(), weights=cand.ravel(), minlength=4 * n_groups * k)
-        ones = ones.astype(np.intp).reshape(k, 4, n_groups)
-        score = np.add.reduce(child_scores(ones, cells, sizes, clog), axis=1)  # n · I(X; Z | Y_0 + a)
+        ones = ones.astype(np.intp).reshape(4, k, n_groups)
+        score = candidate_scores(ones, cells, sizes, clog)  # n · I(X; Z | Y_0 + a)
         best = int((score >= np.maximum.reduce(score) - tol).argmax())  # units ascending: ties → lowest
         order[step - 1] = units[best]
         curve[step] = score[best] / rows.n - rows.cmi_full
         if k == 2:
             order[-1] = units[1 - best]  # the last unit: Y_0 == Y, I_R == 0
             break
-        cells, sizes, live = child_cells(cells, ones[best])
+        cells, sizes, live = child_cells(cells, ones[:, best])
         child = group + n_groups * (cand[best] > 0)  # the children are g + G · bit
         others = _without(k, best)  # drop the chosen candidate, keep the others in order
         cand, units = cand.take(others, axis=0), units.take(others)

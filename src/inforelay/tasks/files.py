@@ -26,14 +26,8 @@ from inforelay.core.hdf5 import (
 from inforelay.tasks.generate import TaskData
 from inforelay.tasks.params import TASKS
 
-__all__ = [
-    "TASK_FORMAT",
-    "TASK_FORMAT_VERSION",
-    "TaskFileError",
-    "validate_task_arrays",
-    "save_task_data",
-    "load_task_data",
-]
+__all__ = ["TASK_FORMAT", "TASK_FORMAT_VERSION", "TaskFileError", "validate_task_arrays", "save_task_data",
+           "load_task_data"]
 
 TASK_FORMAT = "inforelay-task"
 TASK_FORMAT_VERSION = 1

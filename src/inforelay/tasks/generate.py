@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inforelay.core.shapes import axis_length
 from inforelay.core.validation import check_positive_int
 from inforelay.tasks.params import (
     REAL_TASKS,
@@ -69,17 +70,9 @@ class TaskData:
     event_steps: tuple[int, ...]
     concept_names: tuple[str, ...]
 
-    @property
-    def n_samples(self) -> int:
-        return int(self.inputs.shape[0])
-
-    @property
-    def n_steps(self) -> int:
-        return int(self.inputs.shape[1])
-
-    @property
-    def n_channels(self) -> int:
-        return int(self.inputs.shape[2])
+    n_samples = axis_length("inputs", 0, "Sequences ``n``.")
+    n_steps = axis_length("inputs", 1, "Time steps ``T``.")
+    n_channels = axis_length("inputs", 2, "Input channels ``C`` per step.")
 
     def subset(self, index: np.ndarray | slice) -> TaskData:
         """The sequences selected by ``index`` (same metadata)."""
