@@ -33,7 +33,7 @@ ARCH_LABELS = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}
 TASK_LABELS = {
     "memory": "memory task",
     "block": "block task",
-    "italypower": "Italian power demand, held-out days",
+    "italypower": "power demand, held-out days",
 }
 _RANDOM_COLOR = "#d62790"  # magenta: stands apart from the sequential colours of the fixed delays
 
