@@ -19,6 +19,7 @@ from inforelay.analyses.latent import (
     pca_projection,
     removal_cluster_scores,
     stratified_subsample,
+    state_separation,
 )
 
 SKLEARN = {
@@ -104,7 +105,10 @@ def test_removal_table_layout():
         concept_names=("A", "B", "C"),
     )
     assert list(df.columns) == ["concept", "removal", "draw", "n_removed", *SCORES]
-    assert len(df) == 3 * (1 + 5) * 12
+    assert len(df) == 3 * (1 + 5) * 12 + 1
+    states_row = df.iloc[-1]
+    assert (states_row["concept"], states_row["removal"], states_row["n_removed"]) == ("states", "none", 0)
+    df = df.iloc[:-1]
     assert set(df["concept"]) == {"A", "B", "C"}
     assert df.loc[df["removal"] == "relay", "draw"].eq(0).all()
     assert sorted(df.loc[df["removal"] == "random", "draw"].unique()) == list(range(5))
@@ -129,6 +133,25 @@ def test_relay_order_removal_keeps_the_concept_separated_random_removal_does_not
         for score in SCORES:
             r, q = relay.loc[late, score].mean(), rand.loc[late, score].mean()
             assert (r > q) if HIGHER_IS_BETTER[score] else (r < q), score
+
+
+def test_state_separation_scores_the_eight_states_with_sklearn():
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(3)
+    bits = rng.integers(0, 2, (400, 3))
+    codes = concept_state_codes(bits)
+    # the 8 states sit on a circle in a 2-D plane of a 12-D space: PCA resolves them
+    angle = 2 * np.pi * codes / 8
+    states = np.zeros((400, 12))
+    states[:, 0], states[:, 1] = np.cos(angle), np.sin(angle)
+    states += rng.normal(0, 0.05, states.shape)
+    row = state_separation(states, bits, np.arange(400))
+    assert row["concept"] == "states" and row["removal"] == "none"
+    assert row["silhouette"] == pytest.approx(silhouette_score(pca_projection(states), codes))
+    assert row["silhouette"] > 0.7
+    noise = state_separation(rng.normal(size=(400, 12)), bits, np.arange(400))
+    assert abs(noise["silhouette"]) < 0.1
 
 
 def test_removal_scores_equal_sklearn_on_the_same_projection():

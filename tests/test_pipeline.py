@@ -179,6 +179,29 @@ def test_make_split_draws_the_same_data_as_before(tiny_config):
     assert set(data.delay) == {tiny_config["tasks"]["random_analysis_delay"]}
 
 
+def test_each_replicate_has_its_own_data_unless_shared(tiny_config):
+    settings = experiment.split_settings(tiny_config, "memory", "train")
+    shared = experiment.make_split("memory", "2", "train", settings)
+    rep0 = experiment.make_split("memory", "2", "train", settings, data_set="rep-00")
+    rep1 = experiment.make_split("memory", "2", "train", settings, data_set="rep-01")
+    assert not np.array_equal(rep0.inputs, rep1.inputs)
+    assert not np.array_equal(rep0.inputs, shared.inputs)
+    again = experiment.make_split("memory", "2", "train", settings, data_set="rep-00")
+    np.testing.assert_array_equal(rep0.inputs, again.inputs)
+    assert experiment.data_set_name(tiny_config, "3") == "rep-03"
+    assert experiment.data_set_name({**tiny_config, "tasks": {**tiny_config["tasks"], "shared_data": True}}, 3) == "shared"
+    with pytest.raises(experiment.ConfigError, match="data set"):
+        experiment.make_split("memory", "2", "train", settings, data_set="rep-x")
+
+
+def test_data_sets_depend_only_on_their_own_settings(tiny_config):
+    changed = {**tiny_config, "tasks": {**tiny_config["tasks"], "evaluation_delays": [0, 1], "random_analysis_delay": 2}}
+    for split in ("train", "validation"):
+        assert experiment.split_settings(changed, "memory", split) == experiment.split_settings(tiny_config, "memory", split)
+    assert experiment.split_settings(changed, "memory", "analysis") != experiment.split_settings(tiny_config, "memory", "analysis")
+    assert experiment.evaluation_settings(changed, "memory") != experiment.evaluation_settings(tiny_config, "memory")
+
+
 def test_generate_split_step_writes_the_split(tiny_config, tmp_path):
     from inforelay.pipeline.steps.tasks import generate_split
 

@@ -15,8 +15,10 @@ from relay_data import assert_same, network_like
 
 from inforelay.relay import (
     greedy_relay,
+    loss_at_removal,
     relay_information,
 )
+from inforelay.relay.result import result_from_path
 from inforelay.relay.reference import (
     exhaustive_relay,
     plain_greedy_relay,
@@ -167,12 +169,26 @@ def test_result_fields_follow_the_definitions():
             assert res.curve[i] == pytest.approx(relay_information(x, z, bits, remaining), abs=1e-12)
     for unit in range(n_units):
         removed_at = int(np.flatnonzero(res.order == unit)[0]) + 1
-        expected = sum(res.curve[0] - res.curve[i] for i in range(1, removed_at))
+        # the authors' base is I_R after the first removal (curve[1]), not full
+        expected = sum(res.curve[1] - res.curve[i] for i in range(1, removed_at))
         assert res.node_relay[unit] == pytest.approx(expected, abs=1e-12)
+        assert res.removal_loss[unit] == pytest.approx(res.full - res.curve[removed_at], abs=1e-12)
         assert res.contribution[unit] == pytest.approx(
             res.curve[removed_at - 1] - res.curve[removed_at], abs=1e-12
         )
     assert res.null_mean is None and res.p_value is None
+
+
+def test_node_relay_and_removal_loss_by_hand():
+    # order 2, 0, 1 with curve full=3, c1=2.5, c2=1, c3=0 (the authors' convention: base c1)
+    res = result_from_path(3.0, [2, 0, 1], np.array([3.0, 2.5, 1.0, 0.0]), n_samples=10)
+    # unit 2 removed first: no step before it; unit 0 at step 2: (c1-c1); unit 1 at step 3:
+    # (c1-c1) + (c1-c2) = 1.5
+    np.testing.assert_allclose(res.node_relay, [0.0, 1.5, 0.0])
+    # Fig. 3's arrows: full minus I_R after the unit's removal
+    np.testing.assert_allclose(res.removal_loss, [2.0, 3.0, 0.5])
+    np.testing.assert_allclose(res.contribution, [1.5, 1.0, 0.5])
+    np.testing.assert_allclose(loss_at_removal(res.order[None], res.curve[None]), res.removal_loss[None])
 
 
 # ---------------------------------------------------------------------------

@@ -20,11 +20,14 @@ wildcard_constraints:
     delay_regime="[0-9]|random",
     replicate="[0-9]{2}",
     split="train|validation|analysis",
+    data_set="rep-[0-9]{2}|shared",
 
 
 NETWORKS = experiment.network_keys(config)
 CONDA_ENV = "../../envs/inforelay.yaml"
 NETWORK = "{task}/{model}/delay-{delay_regime}/rep-{replicate}"
+TASK_DATA_KEY = "{task}/delay-{delay_regime}/{data_set}"
+TASK_DATA = f"results/tasks/{TASK_DATA_KEY}"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
 
 
@@ -46,6 +49,17 @@ def section(name):
 def network_paths(pattern):
     """Format `pattern` ({task}, {model}, {delay_regime}, {replicate}) for every network."""
     return [pattern.format(**key.wildcards()) for key in NETWORKS]
+
+
+def task_data(split):
+    """Input function: the `split` data file a network trains on or is analysed with: its
+    replicate's own (rep-NN) or, with tasks.shared_data, the one every replicate shares."""
+
+    def path(wildcards):
+        data_set = experiment.data_set_name(config, wildcards.replicate)
+        return TASK_DATA.format(data_set=data_set, **wildcards) + f"/{split}.h5"
+
+    return path
 
 
 def split_settings(wildcards):

@@ -4,7 +4,7 @@
 rule knockout:
     input:
         network=rules.train.output.network,
-        data="results/tasks/{task}/delay-{delay_regime}/analysis.h5",
+        data=task_data("analysis"),
         relay=rules.relay.output[0],
     output:
         f"results/knockout/{NETWORK}.csv",

@@ -4,7 +4,7 @@
 rule record:
     input:
         network=rules.train.output.network,
-        data="results/tasks/{task}/delay-{delay_regime}/analysis.h5",
+        data=task_data("analysis"),
     output:
         f"results/activations/{NETWORK}.h5",
     log:

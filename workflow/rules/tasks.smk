@@ -1,14 +1,15 @@
-# Task data: one training, validation and analysis set per task and delay regime,
-# one evaluation set per task (every evaluation delay). numpy only, no torch.
+# Task data: a training, validation and analysis set per task, delay regime and data set
+# (rep-NN: each replicate its own; shared: one for all, tasks.shared_data), one evaluation set
+# per task (every evaluation delay). numpy only, no torch.
 
 
 rule generate_task:
     output:
-        "results/tasks/{task}/delay-{delay_regime}/{split}.h5",
+        f"{TASK_DATA}/{{split}}.h5",
     log:
-        log_path("generate_task", "{task}/delay-{delay_regime}/{split}"),
+        log_path("generate_task", TASK_DATA_KEY + "/{split}"),
     benchmark:
-        benchmark_path("generate_task", "{task}/delay-{delay_regime}/{split}")
+        benchmark_path("generate_task", TASK_DATA_KEY + "/{split}")
     conda:
         CONDA_ENV
     params:

@@ -3,8 +3,8 @@
 
 rule train:
     input:
-        train="results/tasks/{task}/delay-{delay_regime}/train.h5",
-        validation="results/tasks/{task}/delay-{delay_regime}/validation.h5",
+        train=task_data("train"),
+        validation=task_data("validation"),
     output:
         network=f"results/networks/{NETWORK}.pt",
         history=f"results/networks/{NETWORK}.history.csv",

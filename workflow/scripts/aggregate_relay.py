@@ -2,8 +2,8 @@
 (rule aggregate_relay)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.relay_tables import relay_tables
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, relay_tables, list(sm.input), sm.output.stability, sm.output.distribution,
+run_step(sm, "inforelay.pipeline.steps.relay_tables:relay_tables",
+         list(sm.input), sm.output.stability, sm.output.distribution,
          sm.params.stability["carrier_method"], sm.output.relay)

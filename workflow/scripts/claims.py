@@ -1,8 +1,8 @@
 """Test the paper's claims on the aggregated tables (rule claims)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.claims import paper_claims
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, paper_claims, dict(sm.input.items()), sm.output.csv, sm.output.md, sm.params.training_delays,
+run_step(sm, "inforelay.pipeline.steps.claims:paper_claims",
+         dict(sm.input.items()), sm.output.csv, sm.output.md, sm.params.training_delays,
          sm.params.experiment)

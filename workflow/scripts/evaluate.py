@@ -1,7 +1,7 @@
 """Accuracy of one network at every evaluation delay (rule evaluate)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.evaluate import evaluate
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, evaluate, dict(sm.wildcards), sm.input.network, sm.input.data, sm.output[0])
+run_step(sm, "inforelay.pipeline.steps.evaluate:evaluate",
+         dict(sm.wildcards), sm.input.network, sm.input.data, sm.output[0])

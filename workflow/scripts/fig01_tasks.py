@@ -1,7 +1,7 @@
 """Paper Fig. 1: real generated sequences of both tasks (rule fig01_tasks)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.figures import fig_tasks
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, fig_tasks, sm.output.png, sm.params.tasks, sm.params.delay)
+run_step(sm, "inforelay.pipeline.steps.figures:fig_tasks",
+         sm.output.png, sm.params.tasks, sm.params.delay)

@@ -1,11 +1,10 @@
 """Tables of the flow branch over all networks (rule flow_aggregate)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.flow_summary import flow_aggregate
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(
-    sm, flow_aggregate,
+    sm, "inforelay.pipeline.steps.flow_summary:flow_aggregate",
     {"keys": sm.params.forecast_keys, "flows": sm.input.forecast_flows, "tables": sm.input.forecast_tables,
      "histories": sm.input.histories},
     {"keys": sm.params.network_keys, "flows": sm.input.network_flows, "tables": sm.input.network_tables},

@@ -1,7 +1,7 @@
 """The five questions of the flow branch as tested claims (rule flow_claims)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.flow_summary import flow_claims
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, flow_claims, sm.input.networks, sm.input.neurons, sm.input.phases, sm.output[0], sm.params.alpha)
+run_step(sm, "inforelay.pipeline.steps.flow_summary:flow_claims",
+         sm.input.networks, sm.input.neurons, sm.input.phases, sm.output[0], sm.params.alpha)

@@ -1,7 +1,7 @@
 """Gradient phases of the forecasters' training (rule flow_fig_gradients)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.flow_figures import fig_flow_gradients
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, fig_flow_gradients, sm.input.training, sm.input.phases, sm.output.png, sm.params.phase_layer)
+run_step(sm, "inforelay.pipeline.steps.flow_figures:fig_flow_gradients",
+         sm.input.training, sm.input.phases, sm.output.png, sm.params.phase_layer)

@@ -1,7 +1,7 @@
 """Progression histograms of the flow branch (rule flow_fig_progression)."""
 
 from inforelay.pipeline.jobs import run_step
-from inforelay.pipeline.steps.flow_figures import fig_flow_progression
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, fig_flow_progression, sm.input.neurons, sm.output.png)
+run_step(sm, "inforelay.pipeline.steps.flow_figures:fig_flow_progression",
+         sm.input.neurons, sm.output.png)

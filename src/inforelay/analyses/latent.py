@@ -45,7 +45,12 @@ __all__ = [
     "cluster_scores",
     "random_orders",
     "removal_cluster_scores",
+    "state_separation",
+    "STATES_LABEL",
 ]
+
+#: the ``concept`` label of the rows that score all ``2**C`` concept states at once
+STATES_LABEL = "states"
 
 _COLUMNS = ["concept", "removal", "draw", "n_removed", *SCORES]
 
@@ -256,8 +261,10 @@ def removal_cluster_scores(
     Returns
     -------
     pandas.DataFrame
-        Tidy, one row per (concept, removal, draw, n_removed): columns ``concept``, ``removal``
-        (``"relay"`` | ``"random"``), ``draw`` (0 for relay; 0..n_random-1 for random),
+        Tidy, one row per (concept, removal, draw, n_removed), and a last row (concept
+        :data:`STATES_LABEL`, removal ``"none"``) that scores all concept states at once
+        (:func:`state_separation`): columns ``concept``, ``removal``
+        (``"relay"`` | ``"random"`` | ``"none"``), ``draw`` (0 for relay; 0..n_random-1 for random),
         ``n_removed``, ``silhouette`` (higher = better separated), ``davies_bouldin`` (LOWER =
         better separated), ``calinski_harabasz`` (higher = better separated). ``attrs`` holds
         ``n_samples`` (scored samples) and ``n_fit`` (PCA samples).
@@ -272,6 +279,32 @@ def removal_cluster_scores(
     rand = random_orders(n_units, int(n_random), rng)
     result = _removal_scores(x, sub, bits[sub], np.concatenate([orders, rand], axis=0))
     df = _removal_table(result, names, int(n_random))
+    states_row = state_separation(x, bits, sub)
+    df = pd.concat([df, pd.DataFrame([states_row], columns=_COLUMNS)], ignore_index=True)
     df.attrs["n_samples"] = int(sub.shape[0])
     df.attrs["n_fit"] = int(n)
     return df
+
+
+def state_separation(states: np.ndarray, concepts: np.ndarray, sample: np.ndarray) -> dict[str, object]:
+    """How well the first two principal components of ``states`` separate the ``2**C`` concept
+    states (the paper's Fig. 12): scikit-learn's three cluster scores with the states as labels.
+
+    The PCA is fitted on all samples and the scores use the rows ``sample`` (as in
+    :func:`removal_cluster_scores`). Returns one table row: ``concept`` :data:`STATES_LABEL`,
+    ``removal`` ``"none"``, ``draw`` 0, ``n_removed`` 0 and the scores (``nan`` when fewer than two
+    states occur).
+    """
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    projection = pca_projection(states, 2)[sample]
+    labels = concept_state_codes(concepts[sample])
+    row: dict[str, object] = {"concept": STATES_LABEL, "removal": "none", "draw": 0, "n_removed": 0}
+    if np.unique(labels).size < 2 or np.unique(labels).size >= len(labels):
+        return {**row, **{score: float("nan") for score in SCORES}}
+    functions = {
+        "silhouette": silhouette_score,
+        "davies_bouldin": davies_bouldin_score,
+        "calinski_harabasz": calinski_harabasz_score,
+    }
+    return {**row, **{score: float(functions[score](projection, labels)) for score in SCORES}}

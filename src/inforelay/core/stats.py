@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+
+# scipy.stats is imported where it is used: it costs ~0.8 s, and most jobs that import this
+# module (through the analyses) never call a test.
 
 __all__ = ["finite", "mean_ci", "signed_rank", "rank_sum", "holm"]
 
@@ -30,6 +32,8 @@ def mean_ci(
     ends are ``nan`` (never a zero-width interval). ``bounds`` clips the ends to the possible
     range of the quantity (e.g. ``(0, 1)`` for an accuracy).
     """
+    from scipy import stats
+
     x = finite(values)
     if x.size == 0:
         return float("nan"), float("nan"), float("nan")
@@ -49,6 +53,8 @@ def signed_rank(x: Sequence[float] | np.ndarray) -> tuple[float, float]:
 
     ``(nan, nan)`` with fewer than two finite values; ``(1, 1)`` when every value is 0.
     """
+    from scipy import stats
+
     x = finite(x)
     if x.size < 2:
         return (np.nan, np.nan)
@@ -61,6 +67,8 @@ def signed_rank(x: Sequence[float] | np.ndarray) -> tuple[float, float]:
 
 def rank_sum(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> tuple[float, float]:
     """One-sided p-values (a > b, a < b) of the Mann–Whitney U test."""
+    from scipy import stats
+
     a, b = finite(a), finite(b)
     if a.size < 1 or b.size < 1 or a.size + b.size < 3:
         return (np.nan, np.nan)

@@ -12,6 +12,7 @@ have no sequence count ``n``, since the data and ``split_fractions`` fix every s
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,8 @@ __all__ = [
     "TASK_SETTINGS",
     "canonical",
     "check_config",
+    "SHARED_DATA_SET",
+    "data_set_name",
     "network_keys",
     "task_settings",
     "split_settings",
@@ -45,8 +48,17 @@ __all__ = [
 ]
 
 SPLITS = ("train", "validation", "analysis")
-#: the ``tasks`` settings every data set of a task depends on (besides its own parameters)
-TASK_SETTINGS = ("delay_choices", "evaluation_delays", "random_analysis_delay")
+#: the ``tasks`` settings a data set depends on (besides the task's parameters), per kind of set:
+#: only these reach a set's rule, so that e.g. a new evaluation delay never retrains a network
+TASK_SETTINGS = {
+    "train": ("delay_choices",),
+    "validation": ("delay_choices",),
+    "analysis": ("delay_choices", "random_analysis_delay"),
+    "evaluation": ("delay_choices", "evaluation_delays"),
+}
+#: the data set every replicate shares with ``tasks.shared_data: true``
+SHARED_DATA_SET = "shared"
+_DATA_SET = re.compile(r"rep-[0-9]{2,}")
 
 
 class ConfigError(ValueError):
@@ -128,10 +140,11 @@ def network_keys(config: Mapping[str, Any]) -> list[NetworkKey]:
 # ------------------------------------------------------------------------- config slices --
 
 
-def task_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
-    """What determines a task's data: its parameters (``params``) and :data:`TASK_SETTINGS`."""
+def task_settings(config: Mapping[str, Any], task: str, kind: str) -> dict[str, Any]:
+    """What determines one kind of data set (a split or ``"evaluation"``) of a task: the task's
+    parameters (``params``) and the kind's :data:`TASK_SETTINGS`."""
     tasks = _get(config, "tasks")
-    return canonical({"params": tasks[task], **{name: tasks[name] for name in TASK_SETTINGS}})
+    return canonical({"params": tasks[task], **{name: tasks[name] for name in TASK_SETTINGS[kind]}})
 
 
 def split_settings(config: Mapping[str, Any], task: str, split: str) -> dict[str, Any]:
@@ -140,16 +153,16 @@ def split_settings(config: Mapping[str, Any], task: str, split: str) -> dict[str
     if split not in SPLITS:
         raise ConfigError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
     if is_real_task(task):
-        return task_settings(config, task)
-    return {**task_settings(config, task), "n": _get(config, f"tasks.n_{split}")}
+        return task_settings(config, task, split)
+    return {**task_settings(config, task, split), "n": _get(config, f"tasks.n_{split}")}
 
 
 def evaluation_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
     """:func:`task_settings` plus ``n`` per evaluation delay (rule ``generate_evaluation``);
     no ``n`` for a real-world task (its held-out analysis split at every evaluation delay)."""
     if is_real_task(task):
-        return task_settings(config, task)
-    return {**task_settings(config, task), "n": _get(config, "tasks.n_evaluation")}
+        return task_settings(config, task, "evaluation")
+    return {**task_settings(config, task, "evaluation"), "n": _get(config, "tasks.n_evaluation")}
 
 
 # Settings that cannot change a trained network (only how fast it trains): changing them must
@@ -194,8 +207,29 @@ def analysis_delay(settings: Mapping[str, Any], delay_regime: str) -> int:
     return int(settings["random_analysis_delay"]) if regime == "random" else int(regime)
 
 
-def make_split(task: str, delay_regime: str, split: str, settings: Mapping[str, Any]) -> TaskData:
-    """Generate one data split of a task and training regime, deterministically.
+def data_set_name(config: Mapping[str, Any], replicate: int | str) -> str:
+    """The data set a replicate trains on and is analysed with: ``"rep-NN"`` (its own, the
+    default) or :data:`SHARED_DATA_SET` with ``tasks.shared_data: true``.
+
+    The three architectures of one replicate share its data set, so architectures can be
+    compared replicate by replicate; replicates never share data unless configured to.
+    """
+    if bool(_get(config, "tasks").get("shared_data", False)):
+        return SHARED_DATA_SET
+    return f"rep-{int(replicate):02d}"
+
+
+def make_split(
+    task: str,
+    delay_regime: str,
+    split: str,
+    settings: Mapping[str, Any],
+    data_set: str = SHARED_DATA_SET,
+) -> TaskData:
+    """Generate one data split of a task, training regime and data set, deterministically.
+
+    ``data_set`` is ``"rep-NN"`` (a replicate's own data, seeded from the task, regime, split
+    and replicate) or ``"shared"`` (seeded without a replicate: one set for all replicates).
 
     Train and validation sets follow the training regime (``random`` draws a delay per
     sequence); the analysis set uses :func:`analysis_delay`. ``settings`` is
@@ -205,7 +239,10 @@ def make_split(task: str, delay_regime: str, split: str, settings: Mapping[str, 
     if split not in SPLITS:
         raise ConfigError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
     params = task_params(task, settings["params"])
-    rng = derive_rng("taskdata", task, delay_regime, split)
+    if data_set != SHARED_DATA_SET and not _DATA_SET.fullmatch(data_set):
+        raise ConfigError(f"data set must be 'shared' or 'rep-NN', got {data_set!r}")
+    key = ("taskdata", task, delay_regime, split)
+    rng = derive_rng(*key) if data_set == SHARED_DATA_SET else derive_rng(*key, data_set)
     choices = tuple(int(d) for d in settings["delay_choices"])
     delay: int | str
     if split == "analysis":

@@ -10,6 +10,7 @@ or SLURM cancels a job, and caps BLAS threads at the rule's thread count.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import signal
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["run_step", "setup_job", "limit_threads"]
+__all__ = ["run_step", "setup_job", "limit_threads", "resolve_step"]
 
 T = TypeVar("T")
 
@@ -73,13 +74,29 @@ def setup_job(log_files: Sequence[str] | None, threads: int = 1, name: str = "in
     return logger
 
 
-def run_step(job: Any, step: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def resolve_step(step: str | Callable[..., T]) -> Callable[..., T]:
+    """The step function of ``step``: a callable, or a ``"package.module:function"`` reference.
+
+    Workflow scripts name their step by reference so that a job imports the step's module (and
+    torch, pandas, ...) only when it runs the step itself; the code digest
+    (:mod:`inforelay.pipeline.provenance`) follows such references like imports.
+    """
+    if callable(step):
+        return step
+    module, _, name = str(step).partition(":")
+    if not module or not name:
+        raise ValueError(f"a step reference is 'package.module:function', got {step!r}")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+def run_step(job: Any, step: str | Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one workflow step as the Snakemake job ``job``: :func:`setup_job` (the job's log,
     threads and rule name), then ``step(*args, **kwargs)``.
 
     ``job`` is the ``snakemake`` object of a ``script:`` directive; the script takes the step's
     arguments from ``job.input``, ``job.output``, ``job.params``, ``job.wildcards`` and
     ``job.threads`` itself (never from ``job.config``), so that the step stays a plain function.
+    ``step`` is the function or a ``"module:function"`` reference (:func:`resolve_step`).
     """
     setup_job(job.log, job.threads, job.rule)
-    return step(*args, **kwargs)
+    return resolve_step(step)(*args, **kwargs)

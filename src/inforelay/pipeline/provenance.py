@@ -10,13 +10,20 @@ The walk is static (the ``ast`` of each file, no import is executed). It follows
 ``import inforelay...``, ``from inforelay... import ...`` (``*`` too) and relative imports
 anywhere in a file (also inside functions: a lazy import is code the job runs), the modules of a
 lazy package (``lazy_exports(__name__, [...])``, :mod:`inforelay.core.lazy`), and every parent
-package's ``__init__.py`` (importing ``inforelay.a.b`` runs ``inforelay/a/__init__.py`` first).
+package's ``__init__.py`` (importing ``inforelay.a.b`` runs ``inforelay/a/__init__.py`` first),
+and step references (``"inforelay.pipeline.steps.train:train"``, the first argument of
+:func:`inforelay.pipeline.jobs.run_step`).
+
+The job runner (:data:`RUNNER_MODULES`: logging, signals, thread limits, how a step is
+started) is left out: like ``training.threads``, it decides how a job runs, never what it
+computes, and editing it must not rerun 720 networks.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +31,9 @@ from pathlib import Path
 __all__ = ["PACKAGE", "module_file", "module_closure", "code_digest", "script_modules", "script_digest"]
 
 PACKAGE = "inforelay"
+#: modules that start jobs and cannot change a result; outside every digest (see above)
+RUNNER_MODULES = frozenset({"inforelay.pipeline.jobs", "inforelay.pipeline.warm"})
+_STEP_REFERENCE = re.compile(r"^(inforelay(?:\.\w+)+):\w+$")
 #: the directory that holds the ``inforelay`` package (``src/`` of an editable install)
 DEFAULT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,11 +85,23 @@ def _lazy_modules(node: ast.Call, package: str) -> list[str]:
     ]  # fmt: skip
 
 
+def _step_reference(node: ast.AST) -> str | None:
+    """The module of a ``"inforelay.x.y:function"`` step reference (:func:`inforelay.pipeline.jobs.resolve_step`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        match = _STEP_REFERENCE.match(node.value)
+        if match:
+            return match.group(1)
+    return None
+
+
 def _imported_names(source: str, package: str) -> set[str]:
     """Every module name a source file imports (candidates; non-modules are dropped later)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call):
+        reference = _step_reference(node)
+        if reference:
+            names.add(reference)
+        elif isinstance(node, ast.Call):
             names.update(_lazy_modules(node, package))
         elif isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
@@ -89,7 +111,11 @@ def _imported_names(source: str, package: str) -> set[str]:
                 names.add(module)
                 # `from inforelay.a import b` imports the submodule b when b is one
                 names.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
-    return {name for name in names if name == PACKAGE or name.startswith(PACKAGE + ".")}
+    return {
+        name
+        for name in names
+        if (name == PACKAGE or name.startswith(PACKAGE + ".")) and name not in RUNNER_MODULES
+    }
 
 
 @lru_cache(maxsize=4096)

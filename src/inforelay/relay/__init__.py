@@ -19,7 +19,7 @@ from inforelay.relay.over_time import (
     relay_all_states,
     relay_over_time,
 )
-from inforelay.relay.result import STATES, RelayOverTime, RelayResult
+from inforelay.relay.result import STATES, RelayOverTime, RelayResult, loss_at_removal
 from inforelay.relay.search import greedy_relay, relay_information
 from inforelay.relay.validation import (
     RelayWarning,
@@ -40,6 +40,7 @@ __all__ = [
     "binarize_outputs",
     "check_concepts",
     "greedy_relay",
+    "loss_at_removal",
     "read_relay",
     "read_relay_attrs",
     "read_relay_inputs",

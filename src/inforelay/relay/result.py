@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STATES", "RelayResult", "RelayOverTime", "result_from_path"]
+__all__ = ["STATES", "RelayResult", "RelayOverTime", "loss_at_removal", "result_from_path"]
 
 STATES = ("hidden", "cell")
 """Recurrent states a relay analysis can use (``cell``: LSTM only)."""
@@ -30,8 +30,9 @@ class RelayResult:
         ``(N+1,)`` ``curve[0] == full``; ``curve[i]`` is ``I_R`` of the set left
         after removal ``i``; ``curve[N] == 0``.
     node_relay
-        ``(N,)`` the authors' accumulated loss: ``Σ_i (curve[0] − curve[i])`` over
-        the steps ``i`` (1..N) after which the unit is still in the set.
+        ``(N,)`` the authors' accumulated loss, as their published code computes it:
+        ``Σ_i (curve[1] − curve[i])`` over the steps ``i`` (1..N) after which the unit is
+        still in the set. Its base is ``I_R`` after the *first* removal, not ``full``.
     contribution
         ``(N,)`` drop of ``I_R`` at the unit's removal; sums to ``full``.
     n_samples
@@ -50,6 +51,38 @@ class RelayResult:
     null_mean: float | None = None
     p_value: float | None = None
 
+    @property
+    def removal_loss(self) -> np.ndarray:
+        """``(N,)`` ``full`` minus ``I_R`` once the unit is gone: the loss accumulated up to and
+        including the unit's removal (the arrows and bars of the paper's Fig. 3), in bits."""
+        return loss_at_removal(self.order, self.curve)
+
+
+def loss_at_removal(order: np.ndarray, curve: np.ndarray) -> np.ndarray:
+    """``full − I_R`` after each unit's removal, per unit (docs/relay.md §3).
+
+    Parameters
+    ----------
+    order
+        ``(..., N)`` removal orders.
+    curve
+        ``(..., N+1)`` greedy curves, ``curve[..., 0] == full``.
+
+    Returns
+    -------
+    np.ndarray
+        ``(..., N)``: entry ``e`` is ``curve[0] − curve[r_e]`` with ``r_e`` the step (1..N) at
+        which unit ``e`` is removed.
+    """
+    order = np.asarray(order, dtype=np.int64)
+    curve = np.asarray(curve, dtype=np.float64)
+    if curve.shape[:-1] != order.shape[:-1] or curve.shape[-1] != order.shape[-1] + 1:
+        raise ValueError(f"curve must be (..., N+1) for order (..., N); got {curve.shape} and {order.shape}")
+    lost = curve[..., :1] - curve[..., 1:]  # after removal i = 1..N
+    out = np.empty_like(lost)
+    np.put_along_axis(out, order, lost, axis=-1)
+    return out
+
 
 def result_from_path(full: float, order: Sequence[int], curve: np.ndarray, n_samples: int) -> RelayResult:
     """A :class:`RelayResult` from a removal order and its curve (docs/relay.md §3).
@@ -61,7 +94,8 @@ def result_from_path(full: float, order: Sequence[int], curve: np.ndarray, n_sam
     order_arr = np.asarray(order, dtype=np.int64)
     curve = np.asarray(curve, dtype=np.float64)
     steps = np.arange(1, n_units + 1)
-    loss = curve[0] - curve[1:]  # loss after each step i = 1..N
+    # the authors' base is I_R after the first removal (curve[1]), not the full I_R
+    loss = curve[1] - curve[1:]  # loss after each step i = 1..N
     # a unit removed at step r is still in the set after the steps 1..r-1
     cumulative = np.concatenate([[0.0], np.cumsum(loss)])
     node_relay = np.empty(n_units, dtype=np.float64)

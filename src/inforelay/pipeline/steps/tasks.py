@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from inforelay.core.provenance import provenance_attrs
-from inforelay.pipeline.config import make_evaluation_set, make_split
+from inforelay.pipeline.config import SHARED_DATA_SET, make_evaluation_set, make_split
 from inforelay.tasks import save_task_data
 
 __all__ = ["generate_split", "generate_evaluation"]
@@ -22,11 +22,17 @@ PathLike = str | os.PathLike[str]
 
 
 def generate_split(
-    output: PathLike, task: str, delay_regime: str, split: str, settings: Mapping[str, Any]
+    output: PathLike,
+    task: str,
+    delay_regime: str,
+    split: str,
+    settings: Mapping[str, Any],
+    data_set: str = SHARED_DATA_SET,
 ) -> None:
-    """Write one data split (``train``, ``validation`` or ``analysis``) of a task to ``output``."""
-    data = make_split(task, delay_regime, split, settings)
-    attrs = {"split": split, "delay_regime": delay_regime, **provenance_attrs(settings)}
+    """Write one data split (``train``, ``validation`` or ``analysis``) of a task's data set
+    (``rep-NN`` or ``shared``, :func:`~inforelay.pipeline.config.make_split`) to ``output``."""
+    data = make_split(task, delay_regime, split, settings, data_set=data_set)
+    attrs = {"split": split, "delay_regime": delay_regime, "data_set": data_set, **provenance_attrs(settings)}
     save_task_data(output, data, attrs)
     log.info("%s: %d sequences of %d steps", output, len(data.targets), data.inputs.shape[1])
 
