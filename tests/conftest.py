@@ -12,6 +12,8 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import pytest
+
 from inforelay.core.keys import NETWORK_KEYS
 
 MODELS = ("rnn", "gru", "lstm")
@@ -114,3 +116,17 @@ def latent_row(
         "davies_bouldin": davies_bouldin,
         "calinski_harabasz": calinski_harabasz,
     }
+
+
+@pytest.fixture(scope="module")
+def tiny_config() -> dict:
+    """tests/data/tiny.yaml with the schema's defaults, as Snakemake's validate() fills them in."""
+    from pathlib import Path
+
+    import yaml
+    from snakemake.utils import validate
+
+    root = Path(__file__).resolve().parents[1]
+    config = yaml.safe_load((root / "tests" / "data" / "tiny.yaml").read_text())
+    validate(config, str(root / "workflow" / "schemas" / "config.schema.yaml"))
+    return config

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from scipy import stats
 
 from inforelay.core.keys import NetworkKey
@@ -142,16 +141,6 @@ def test_workflow_scripts_are_thin_adapters():
 
 
 # --------------------------------------------------------------------------- config slices --
-
-
-@pytest.fixture(scope="module")
-def tiny_config() -> dict:
-    config = yaml.safe_load(TINY.read_text())
-    # the schema's defaults, as Snakemake's validate() fills them in
-    from snakemake.utils import validate
-
-    validate(config, str(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
-    return config
 
 
 def test_network_keys_are_the_core_network_keys(tiny_config):
@@ -319,7 +308,7 @@ def test_network_ident_labels_networks_by_their_wildcards():
 
 
 def test_flow_tables_put_identity_columns_first(tmp_path, monkeypatch):
-    import inforelay.flow as flow
+    from inforelay import flow
 
     monkeypatch.setattr(flow, "read_flow", lambda path: f"flow of {path}")
     monkeypatch.setattr(flow, "network_row", lambda result, table, **layers: {"n_layers": len(table), **layers})

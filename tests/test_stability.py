@@ -192,8 +192,15 @@ def test_tables_over_networks_from_relay_files(tmp_path):
     df = stability_table(files)
     assert list(df.columns[:4]) == ["task", "model", "delay_regime", "replicate"]
     assert set(df["concept"]) == {"A", "B", "C"}
-    means = df[df["measure"] == "r"].groupby("replicate")["value"].mean()
+    assert set(df["window"]) == {"all", "first"}
+    all_pairs, first = df[df["window"] == "all"], df[df["window"] == "first"]
+    assert all_pairs["n_pairs"].eq(5).all() and first["n_pairs"].eq(1).all()
+    means = all_pairs[all_pairs["measure"] == "r"].groupby("replicate")["value"].mean()
     assert means[0] == pytest.approx(1.0) and means[1] < 0.5
+    # the first window is the pair (t_k, t_k + 1) alone
+    one = network_stability_table(relay_matrix(seed=0)[:11], 9, concept_names=("A", "B", "C"))
+    got = first[first["replicate"] == 0].reset_index(drop=True)
+    np.testing.assert_allclose(got["value"], one["value"])
     dist = distribution_over_networks(files)
     assert len(dist) == 2 * 36
     assert dist.groupby(["replicate", "concept"])["carrier"].sum().eq(3).all()

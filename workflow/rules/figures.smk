@@ -1,14 +1,15 @@
-# Figures of the paper, each wrapped in report() with a caption in workflow/report/.
+# Figures of the paper, each wrapped in report() with a caption in workflow/report/. The report
+# groups them by the paper's sections (category) and figure (subcategory).
+
+
+include: "figures_common.smk"
 
 
 rule fig01_tasks:
     output:
-        png=report(
-            "results/figures/fig01_tasks.png",
-            caption="../report/fig01_tasks.rst",
-            category="Tasks",
+        **section_figure(
+            "fig01_tasks", "fig01_tasks", "tasks", "Fig. 1 tasks", "Fig. 1"
         ),
-        pdf="results/figures/fig01_tasks.pdf",
     log:
         "logs/figures/fig01_tasks.log",
     benchmark:
@@ -25,7 +26,13 @@ rule fig01_tasks:
 
 rule fig01_italypower:
     output:
-        **figure_outputs("fig01_italypower", "fig01_italypower", "Tasks"),
+        **section_figure(
+            "fig01_italypower",
+            "fig01_italypower",
+            "tasks",
+            "Fig. 1 real-world task",
+            "Fig. 1 (power demand)",
+        ),
     log:
         "logs/figures/fig01_italypower.log",
     benchmark:
@@ -44,12 +51,13 @@ rule fig02_generalization:
     input:
         rules.aggregate_generalization.output,
     output:
-        png=report(
-            "results/figures/fig02_generalization.png",
-            caption="../report/fig02_generalization.rst",
-            category="Generalization",
+        **section_figure(
+            "fig02_generalization",
+            "fig02_generalization",
+            "tasks",
+            "Fig. 2 generalization over delays",
+            "Fig. 2",
         ),
-        pdf="results/figures/fig02_generalization.pdf",
     log:
         "logs/figures/fig02_generalization.log",
     benchmark:

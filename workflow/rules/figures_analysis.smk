@@ -1,14 +1,11 @@
 # Figures 3-13 of the paper from the relay files and the aggregated tables.
-RELAY_FILE = f"results/relay/{NETWORK}.h5"
-ACTIVATION_FILE = f"results/activations/{NETWORK}.h5"
-LATENT_FILE = f"results/latent/{NETWORK}.csv"
-
-
 rule fig03_greedy:
     input:
         example_path(RELAY_FILE, model="lstm"),
     output:
-        **figure_outputs("fig03_greedy", "fig03_greedy", "Relay method"),
+        **section_figure(
+            "fig03_greedy", "fig03_greedy", "relay", "Fig. 3 greedy search", "Fig. 3"
+        ),
     log:
         "logs/figures/fig03_greedy.log",
     benchmark:
@@ -25,8 +22,12 @@ rule fig04_05_knockout:
     input:
         rules.aggregate_knockout.output,
     output:
-        **figure_outputs(
-            "fig{number}_knockout_{task}", "fig04_05_knockout", "Knockouts"
+        **section_figure(
+            "fig{number}_knockout_{task}",
+            "fig04_05_knockout",
+            "knockout",
+            "Figs. 4/5 knockouts, {task} task",
+            "Fig. {number}",
         ),
     log:
         "logs/figures/fig{number}_knockout_{task}.log",
@@ -46,7 +47,13 @@ rule fig06_relay_time:
     input:
         example_path(RELAY_FILE, model="lstm"),
     output:
-        **figure_outputs("fig06_relay_time", "fig06_relay_time", "Relay over time"),
+        **section_figure(
+            "fig06_relay_time",
+            "fig06_relay_time",
+            "relay",
+            "Fig. 6 relay over time",
+            "Fig. 6",
+        ),
     log:
         "logs/figures/fig06_relay_time.log",
     benchmark:
@@ -61,10 +68,15 @@ rule fig06_relay_time:
 
 rule fig07_relay_architectures:
     input:
-        [example_path(RELAY_FILE, model=m) for m in config["experiment"]["models"]],
+        fixed=fig07_relay_files(fig07_fixed_delay()),
+        random=fig07_relay_files("random"),
     output:
-        **figure_outputs(
-            "fig07_relay_architectures", "fig07_relay_architectures", "Relay over time"
+        **section_figure(
+            "fig07_relay_architectures",
+            "fig07_relay_architectures",
+            "relay",
+            "Fig. 7 relay of the architectures",
+            "Fig. 7",
         ),
     log:
         "logs/figures/fig07_relay_architectures.log",
@@ -74,6 +86,8 @@ rule fig07_relay_architectures:
         CONDA_ENV
     params:
         models=config["experiment"]["models"],
+        fixed_delay=fig07_fixed_delay(),
+        analysis_delay=config["tasks"]["random_analysis_delay"],
         code=library_code("fig07_relay_architectures.py"),
     script:
         "../scripts/fig07_relay_architectures.py"
@@ -83,7 +97,13 @@ rule fig08_09_stability:
     input:
         rules.aggregate_relay.output.stability,
     output:
-        **figure_outputs("fig{number}_{measure}", "fig08_09_stability", "Stability"),
+        **section_figure(
+            "fig{number}_{measure}",
+            "fig08_09_stability",
+            "stability",
+            "Figs. 8/9 stability, {measure}",
+            "Fig. {number}",
+        ),
     log:
         "logs/figures/fig{number}_{measure}.log",
     benchmark:
@@ -103,10 +123,12 @@ rule fig10_11_distribution:
     input:
         rules.aggregate_relay.output.distribution,
     output:
-        **figure_outputs(
+        **section_figure(
             "fig{number}_distribution_{task}",
             "fig10_11_distribution",
-            "Concept distribution",
+            "distribution",
+            "Figs. 10/11 concept distribution, {task} task",
+            "Fig. {number}",
         ),
     log:
         "logs/figures/fig{number}_distribution_{task}.log",
@@ -126,7 +148,9 @@ rule fig12_pca:
     input:
         example_path(ACTIVATION_FILE, model="rnn"),
     output:
-        **figure_outputs("fig12_pca", "fig12_pca", "Latent space"),
+        **section_figure(
+            "fig12_pca", "fig12_pca", "latent", "Fig. 12 PCA of the states", "Fig. 12"
+        ),
     log:
         "logs/figures/fig12_pca.log",
     benchmark:
@@ -146,11 +170,22 @@ rule fig13_pca_removal:
         scores=example_path(LATENT_FILE, model="rnn"),
         table=rules.aggregate_latent.output[0],
     output:
-        **figure_outputs("fig13_pca_removal", "fig13_pca_removal", "Latent space"),
+        **section_figure(
+            "fig13_pca_removal",
+            "fig13_pca_removal",
+            "latent",
+            "Fig. 13 unit removal",
+            "Fig. 13 (one network)",
+        ),
         summary_png=report(
             "results/figures/fig13_pca_removal_summary.png",
             caption="../report/fig13_pca_removal_summary.rst",
-            category="Latent space",
+            category=SECTIONS["latent"],
+            subcategory="Fig. 13 unit removal",
+            labels={
+                "figure": "Fig. 13 (all networks)",
+                "file": "fig13_pca_removal_summary.png",
+            },
         ),
         summary_pdf="results/figures/fig13_pca_removal_summary.pdf",
     log:

@@ -1,11 +1,11 @@
-"""Claims of the information-flow study (F1 … F9), tested on the flow tables (``docs/flow.md``).
+"""Claims of the information-flow study (F1 … F9), tested on the flow tables (``docs/claims.md``).
 
-Each claim is one small function that reduces the tables to :class:`~inforelay.claims.engine.Evidence`;
-rows, verdicts and rendering are those of the paper's claims (:mod:`inforelay.claims.engine`,
-:mod:`inforelay.claims.report`). F1 … F5 are tested per branch (``group`` = the branch, e.g.
-``networks`` or ``forecast``), F6 … F9 on the forecasters' training (``group = "forecast"``).
-F3 (layers) and F8 (compression) are descriptive — no significance test — so they stay
-*inconclusive*; the table still reports their effect and interval.
+Every claim reduces the tables to one value per network — neurons are first aggregated within
+their network, never pooled over networks as independent samples — and then to
+:class:`~inforelay.claims.engine.Evidence`; rows, Holm's correction (within the flow family) and
+verdicts are those of the paper's claims (:mod:`inforelay.claims.engine`). F1 … F5 are tested per
+branch (``group`` = the branch, e.g. ``networks`` or ``forecast``), F6 … F9 on the forecasters'
+training (``group = "forecast"``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from inforelay.claims.engine import (
     CLAIM_COLUMNS,
@@ -22,43 +21,44 @@ from inforelay.claims.engine import (
     Evidence,
     VerdictRule,
     claim_row,
-    fraction_ci,
-    median_ci,
-    two_sided_signed_rank,
+    finalize,
 )
-from inforelay.core.stats import mean_ci, rank_sum, signed_rank
+from inforelay.claims.statistics import binomial_evidence, median_evidence, signed_rank_evidence
 
-__all__ = ["evaluate_flow_claims", "FLOW_CLAIMS"]
+__all__ = ["evaluate_flow_claims", "FLOW_CLAIMS", "COMPRESSION_NEEDED", "CLAIM_COLUMNS"]
 
 Row = dict[str, Any]
 _RHO_TEST = "one-sided Wilcoxon signed-rank of the per-network rho (> 0)"
+_DIRECTION_TEST = "one-sided Wilcoxon signed-rank over networks of the per-network difference"
+#: a compression phase: I(X;T) falls by more than this fraction of its maximum
+COMPRESSION_NEEDED = 0.05
 
 FLOW_CLAIMS = {
     "F1": ClaimSpec(
         "F1",
         "output units lie further along the information flow than hidden units",
-        "mean over networks of mean progression(output) − mean progression(hidden)",
-        "one-sided Mann–Whitney U on the progression of all neurons pooled over networks",
+        "per network: mean progression of its output units minus of its hidden units; mean over networks",
+        _DIRECTION_TEST,
     ),
     "F2": ClaimSpec(
         "F2",
         "hidden units lie further along the information flow than input units",
-        "mean over networks of mean progression(hidden) − mean progression(input)",
-        "one-sided Mann–Whitney U on the progression of all neurons pooled over networks",
+        "per network: mean progression of its hidden units minus of its input units; mean over networks",
+        _DIRECTION_TEST,
     ),
     "F3": ClaimSpec(
         "F3",
         "hidden units form layer-like levels along the flow",
         "fraction of networks whose hidden-unit potentials have gap-statistic k ≥ 2",
-        "none (descriptive): gap statistic (exact 1-D k-means vs uniform reference) per network",
-        has_test=False,
+        "one-sided exact binomial test of that fraction against 0.5 (most networks layered)",
     ),
     "F4": ClaimSpec(
         "F4",
         "information bottleneck: hidden units trade I(h;X) against I(h;Y) "
         "(negative correlation across hidden units)",
-        "minus the median over networks of Spearman rho(I(h;X), I(h;Y)) (positive = trade-off)",
-        "two-sided Wilcoxon signed-rank of the per-network rho against 0",
+        "median over networks of −rho(I(h;X), I(h;Y)) (Spearman over a network's hidden units; "
+        "positive = trade-off)",
+        "one-sided Wilcoxon signed-rank of the per-network −rho (> 0)",
     ),
     "F5": ClaimSpec(
         "F5",
@@ -81,9 +81,9 @@ FLOW_CLAIMS = {
     "F8": ClaimSpec(
         "F8",
         "the information plane shows a compression phase (I(X;T) falls after its maximum)",
-        "median over networks of I(X;T) max − final (bits)",
-        "none (descriptive): fraction of networks whose I(X;T) falls by more than 5 % of its maximum",
-        has_test=False,
+        "median over networks of (I(X;T) max − final) / max; claim: above "
+        f"{COMPRESSION_NEEDED}",
+        f"one-sided Wilcoxon signed-rank of (relative fall − {COMPRESSION_NEEDED})",
     ),
     "F9": ClaimSpec(
         "F9",
@@ -95,11 +95,7 @@ FLOW_CLAIMS = {
 
 
 def _column(df: pd.DataFrame, name: str) -> np.ndarray:
-    return df[name].to_numpy(dtype=float)
-
-
-def _median(x: np.ndarray) -> float:
-    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")
+    return df[name].to_numpy(dtype=float) if name in df else np.full(len(df), np.nan)
 
 
 # ---------------------------------------------------------------------------
@@ -107,65 +103,53 @@ def _median(x: np.ndarray) -> float:
 # ---------------------------------------------------------------------------
 
 
-def _direction(nets: pd.DataFrame, cells: pd.DataFrame, high: str, low: str) -> tuple[Evidence, str]:
-    """F1/F2: ``high`` neurons further along the flow than ``low`` neurons."""
-    a = cells.loc[cells["kind"] == high, "progression"].to_numpy(dtype=float)
-    b = cells.loc[cells["kind"] == low, "progression"].to_numpy(dtype=float)
-    diff = _column(nets, f"{high}_minus_{low}")
-    greater, less = rank_sum(a, b)
-    _, low_ci, high_ci = mean_ci(diff)
-    n = len(nets)
-    evidence = Evidence(float(np.nanmean(diff)), greater, less, n, (low_ci, high_ci))
-    return evidence, f"{int(np.sum(diff > 0))} of {n} networks have a positive difference"
+def _kind_means(neurons: pd.DataFrame) -> pd.DataFrame:
+    """Mean progression per network (rows) and neuron kind (columns)."""
+    return neurons.groupby(["network", "kind"], sort=True)["progression"].mean().unstack("kind")
+
+
+def _direction(means: pd.DataFrame, high: str, low: str) -> tuple[Evidence, str]:
+    """F1/F2: one difference of mean progressions per network, tested over networks."""
+    if high not in means or low not in means:
+        return Evidence(np.nan, np.nan, np.nan, 0), f"no {high} or {low} neurons"
+    diff = (means[high] - means[low]).dropna().to_numpy(dtype=float)
+    details = f"{int(np.sum(diff > 0))} of {diff.size} networks have a positive difference"
+    return signed_rank_evidence(diff), details
 
 
 def _layers(nets: pd.DataFrame) -> tuple[Evidence, str]:
-    """F3: fraction of networks with at least two levels (descriptive)."""
-    layered = _column(nets, "n_layers") >= 2
-    k, n = int(layered.sum()), len(nets)
-    evidence = Evidence(float(np.mean(layered)), np.nan, np.nan, n, fraction_ci(k, n), null=0.5)
-    gradient = np.nanmedian(nets["gradient_fraction"])
-    details = f"{k} of {n} networks have k ≥ 2; median gradient fraction of the net flow {gradient:.2f}"
-    return evidence, details
+    """F3: more than half of the networks have at least two levels (exact binomial test)."""
+    n_layers = _column(nets, "n_layers")
+    n_layers = n_layers[np.isfinite(n_layers)]
+    k = int(np.sum(n_layers >= 2))
+    gradient = np.nanmedian(_column(nets, "gradient_fraction")) if len(nets) else np.nan
+    details = (f"{k} of {n_layers.size} networks have k ≥ 2; median gradient fraction of the "
+               f"net flow {gradient:.2f}")
+    return binomial_evidence(k, int(n_layers.size)), details
 
 
 def _bottleneck(nets: pd.DataFrame) -> tuple[Evidence, str]:
-    """F4: per-network rho(I(h;X), I(h;Y)) significantly negative (two-sided test)."""
+    """F4: per-network rho(I(h;X), I(h;Y)) below 0, i.e. −rho above 0."""
     rho = _column(nets, "bottleneck_rho")
-    p = two_sided_signed_rank(rho)
-    low, high = median_ci(rho)
-    n = len(nets)
-    # effect: minus the median, so that positive = a trade-off; the two-sided p-value stands for
-    # both directions (significantly negative → held, significantly positive → not held)
-    evidence = Evidence(-_median(rho), p, p, n, (-high, -low))
-    details = (
-        f"{int(np.sum(rho > 0))} of {n} networks have rho > 0 (rho > 0: units that know more "
-        "about X also know more about Y, no compression trade-off)"
-    )
-    return evidence, details
+    details = (f"{int(np.sum(rho > 0))} of {int(np.isfinite(rho).sum())} networks have rho > 0 "
+               "(units that know more about X also know more about Y: no trade-off)")
+    return median_evidence(-rho), details
 
 
-def _median_rho(rho: np.ndarray, n: int) -> Evidence:
-    """Median of per-network correlations, tested one-sided (> 0) with the signed-rank test."""
-    greater, less = signed_rank(rho)
-    return Evidence(_median(rho), greater, less, n, median_ci(rho))
-
-
-def _branch_rows(branch: str, nets: pd.DataFrame, cells: pd.DataFrame, rule: VerdictRule) -> list[Row]:
+def _branch_rows(branch: str, nets: pd.DataFrame, neurons: pd.DataFrame) -> list[Row]:
     """F1 … F5 for one branch (F5 only where relay correlations exist)."""
+    means = _kind_means(neurons)
     found = [
-        ("F1", _direction(nets, cells, "output", "hidden")),
-        ("F2", _direction(nets, cells, "hidden", "input")),
+        ("F1", _direction(means, "output", "hidden")),
+        ("F2", _direction(means, "hidden", "input")),
         ("F3", _layers(nets)),
         ("F4", _bottleneck(nets)),
     ]
-    relay = _column(nets, "relay_rho") if "relay_rho" in nets else np.array([])
+    relay = _column(nets, "relay_rho")
     if np.isfinite(relay).any():
-        found.append(("F5", (_median_rho(relay, int(np.isfinite(relay).sum())), "")))
-    return [
-        claim_row(FLOW_CLAIMS[cid], evidence, rule, group=branch, details=details)
-        for cid, (evidence, details) in found
-    ]
+        found.append(("F5", (median_evidence(relay), "")))
+    return [claim_row(FLOW_CLAIMS[cid], evidence, group=branch, details=details)
+            for cid, (evidence, details) in found]
 
 
 # ---------------------------------------------------------------------------
@@ -174,39 +158,33 @@ def _branch_rows(branch: str, nets: pd.DataFrame, cells: pd.DataFrame, rule: Ver
 
 
 def _compression(training: pd.DataFrame) -> tuple[Evidence, str]:
-    """F8: I(X;T) maximum minus final value (descriptive)."""
-    compression = _column(training, "compression")
-    relative = compression / _column(training, "I_XT_max")
-    n = len(training)
-    evidence = Evidence(float(np.median(compression)), np.nan, np.nan, n, median_ci(compression))
-    return evidence, f"{int(np.sum(relative > 0.05))} of {n} networks compress by more than 5 %"
+    """F8: I(X;T) falls by more than COMPRESSION_NEEDED of its maximum."""
+    relative = _column(training, "compression") / _column(training, "I_XT_max")
+    k = int(np.sum(relative > COMPRESSION_NEEDED))
+    details = f"{k} of {int(np.isfinite(relative).sum())} networks compress by more than 5 %"
+    return median_evidence(relative, null=COMPRESSION_NEEDED), details
 
 
 def _drift(training: pd.DataFrame) -> tuple[Evidence, str]:
     """F9: more than half of the networks reach a diffusion phase (exact binomial test)."""
-    boundary = training["phase_threshold"].to_numpy()
+    boundary = _column(training, "phase_threshold")
     two_phases = boundary >= 1
-    k, n = int(two_phases.sum()), len(training)
-    greater = float(stats.binomtest(k, n, 0.5, alternative="greater").pvalue)
-    less = float(stats.binomtest(k, n, 0.5, alternative="less").pvalue)
-    evidence = Evidence(float(two_phases.mean()), greater, less, n, fraction_ci(k, n), null=0.5)
     first = np.median(boundary[two_phases]) if two_phases.any() else float("nan")
-    return evidence, f"median first diffusion epoch {first}"
+    return binomial_evidence(int(two_phases.sum()), len(training)), (
+        f"median first diffusion epoch {first}"
+    )
 
 
-def _training_rows(training: pd.DataFrame, rule: VerdictRule) -> list[Row]:
+def _training_rows(training: pd.DataFrame) -> list[Row]:
     """F6 … F9 on one row per forecaster."""
-    n = len(training)
     found = [
-        ("F6", (_median_rho(_column(training, "rho_I_TY_learning"), n), "")),
-        ("F7", (_median_rho(_column(training, "rho_I_XT_learning"), n), "")),
+        ("F6", (median_evidence(_column(training, "rho_I_TY_learning")), "")),
+        ("F7", (median_evidence(_column(training, "rho_I_XT_learning")), "")),
         ("F8", _compression(training)),
         ("F9", _drift(training)),
     ]
-    return [
-        claim_row(FLOW_CLAIMS[cid], evidence, rule, group="forecast", details=details)
-        for cid, (evidence, details) in found
-    ]
+    return [claim_row(FLOW_CLAIMS[cid], evidence, group="forecast", details=details)
+            for cid, (evidence, details) in found]
 
 
 def evaluate_flow_claims(
@@ -215,9 +193,8 @@ def evaluate_flow_claims(
     training: pd.DataFrame | None = None,
     *,
     alpha: float = 0.05,
-    min_networks: int = 10,
 ) -> pd.DataFrame:
-    """The five questions of ``docs/flow.md`` as claims with an effect, a test and a verdict.
+    """The five questions of the flow study as claims, Holm-corrected within the flow family.
 
     Parameters
     ----------
@@ -226,13 +203,11 @@ def evaluate_flow_claims(
         ``network`` columns).
     neurons
         One row per neuron (:func:`inforelay.flow.summary.neuron_table` plus ``branch`` and
-        ``network``).
+        ``network``); averaged within each network before any test.
     training
         One row per forecaster (:func:`inforelay.flow.phases.training_summary`), or ``None``.
     alpha
-        Significance level of the verdicts.
-    min_networks
-        Networks needed before a non-significant result counts as ``not held``.
+        Family-wise significance level.
 
     Returns
     -------
@@ -240,10 +215,15 @@ def evaluate_flow_claims(
         Columns :data:`~inforelay.claims.engine.CLAIM_COLUMNS`; ``group`` is the branch for
         F1 … F5 and ``forecast`` for F6 … F9.
     """
-    rule = VerdictRule(alpha, min_networks)
+    rule = VerdictRule(alpha)
+    for name, df, cols in (("networks", networks, ("branch",)),
+                           ("neurons", neurons, ("branch", "network", "kind", "progression"))):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"flow '{name}' table lacks column(s) {missing}")
     rows: list[Row] = []
     for branch, nets in networks.groupby("branch", sort=True):
-        rows += _branch_rows(str(branch), nets, neurons[neurons["branch"] == branch], rule)
+        rows += _branch_rows(str(branch), nets, neurons[neurons["branch"] == branch])
     if training is not None and len(training):
-        rows += _training_rows(training, rule)
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+        rows += _training_rows(training)
+    return finalize(rows, rule)

@@ -1,9 +1,10 @@
-"""Markdown report of a claims table (``results/claims.md``), for rows of any claims source.
+"""Markdown report of a claims table (``results/claims.md``), for rows of any claims family.
 
-Renders any table in the schema of :mod:`inforelay.claims.engine` — the paper's claims
-(:func:`inforelay.claims.paper.evaluate_claims`), the flow study's claims
-(:func:`inforelay.claims.flow.evaluate_flow_claims`), or both concatenated. See
-``docs/method.md`` (claims) and ``docs/flow.md``.
+The report leads with a one-screen summary — rows = claims, columns = groups, cells = verdict
+symbols (:data:`SYMBOLS`) — then, per claim, its statistic, test and one line per group with the
+effect, 95 % interval, p, Holm-adjusted p, n, verdict and why. Renders the paper's claims
+(:func:`inforelay.claims.paper.evaluate_claims`), the flow study's
+(:func:`inforelay.claims.flow.evaluate_flow_claims`), or both. See ``docs/claims.md``.
 """
 
 from __future__ import annotations
@@ -15,18 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inforelay.claims.engine import (
-    CLAIM_COLUMNS,
-    HELD,
-    INCONCLUSIVE,
-    NOT_HELD,
-    format_number,
-)
+from inforelay.claims.engine import CLAIM_COLUMNS, HELD, INCONCLUSIVE, NOT_HELD, format_number
+from inforelay.claims.groups import POOLED, model_rank, summary_column
 
-__all__ = ["claims_markdown"]
+__all__ = ["claims_markdown", "summary_table", "SYMBOLS", "NOT_TESTED"]
 
 DEFAULT_TITLE = "Claims of Hintze, Najam & Schossau, tested on this run"
-_HEADER_KEYS = ("n_networks", "experiment", "config", "versions", "title", "alpha", "min_networks")
+SYMBOLS = {HELD: "✓", NOT_HELD: "✗", INCONCLUSIVE: "?"}
+NOT_TESTED = "–"
+_HEADER_KEYS = ("n_networks", "experiment", "config", "versions", "title", "alpha")
 
 
 def _as_text(value: Any) -> str:
@@ -49,80 +47,104 @@ def _context_lines(context: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _p_text(p: float, digits: int) -> str:
-    return "n/a" if not np.isfinite(p) else f"{p:.{digits}g}"
+def _short(claim: str) -> str:
+    """The claim without its quotation from the paper."""
+    text = claim.split('"')[0].rstrip(" (;")
+    return text + ")" if text.count("(") > text.count(")") else text
 
 
-def _effect_text(row: pd.Series) -> str:
-    """Effect with its confidence interval when there is one."""
-    text = format_number(row["effect"])
-    if np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"]):
-        text += f" [{format_number(row['ci_low'])}, {format_number(row['ci_high'])}]"
-    return text
+def _columns(df: pd.DataFrame) -> list[str]:
+    """Summary columns: ``task/model`` by task, then rnn, gru, lstm; other groups; ``pooled`` last."""
+    cols = list(dict.fromkeys(summary_column(g) for g in df["group"]))
+
+    def key(col: str) -> tuple[bool, str, int, str]:
+        task, _, model = col.partition("/")
+        return (col == POOLED, task, model_rank(model), model)
+
+    return sorted(cols, key=key)
 
 
-def _summary(df: pd.DataFrame, alpha: float, min_n: int) -> str:
+def summary_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Verdict symbols, one row per claim id (index) and one column per group."""
+    cells = df.assign(column=df["group"].map(summary_column),
+                      symbol=df["verdict"].map(SYMBOLS).fillna("?"))
+    table = cells.pivot_table(index="id", columns="column", values="symbol",
+                              aggfunc=lambda s: "".join(s), sort=False)
+    ids = list(dict.fromkeys(df["id"]))
+    return table.reindex(index=ids, columns=_columns(df)).fillna(NOT_TESTED)
+
+
+def _summary_lines(df: pd.DataFrame, alpha: float) -> list[str]:
+    table = summary_table(df)
+    claims = df.drop_duplicates("id").set_index("id")["claim"]
     counts = df["verdict"].value_counts()
-    return (
-        f"Verdicts: **{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
-        f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)}). Tests at "
-        f"alpha = {alpha}; *held* = significant in the claimed direction; *not held* = significant "
-        f"in the opposite direction, or not significant with at least {min_n} networks; "
-        "*inconclusive* = too few networks, no test or no data. Effects with their 95 % confidence "
-        "interval; n = independent values of the test. See docs/method.md for each statistic."
-    )
-
-
-def _table_lines(df: pd.DataFrame, with_group: bool) -> list[str]:
-    group_head, group_rule = ("group | ", "--- | ") if with_group else ("", "")
     lines = [
-        f"| id | claim | {group_head}effect [95% CI] | p | n | verdict |",
-        f"| --- | --- | {group_rule}---: | ---: | ---: | --- |",
+        "## Summary",
+        "",
+        f"Legend: {SYMBOLS[HELD]} held · {SYMBOLS[NOT_HELD]} not held · "
+        f"{SYMBOLS[INCONCLUSIVE]} inconclusive · {NOT_TESTED} not applicable. A column `task/model` "
+        "also holds that model's comparison with the RNN (`task/model vs rnn`). "
+        f"Holm-corrected one-sided tests at family-wise alpha = {alpha}; rules in docs/claims.md.",
+        "",
+        f"Rows: **{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
+        f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)}).",
+        "",
+        "| id | claim | " + " | ".join(table.columns) + " |",
+        "| --- | --- | " + " | ".join(":-:" for _ in table.columns) + " |",
     ]
-    for _, r in df.iterrows():
-        group = f"{r['group']} | " if with_group else ""
-        lines.append(
-            f"| {r['id']} | {r['claim']} | {group}{_effect_text(r)} | {_p_text(r['p_value'], 2)} "
-            f"| {r['n']} | {r['verdict']} |"
-        )
+    for cid, cells in table.iterrows():
+        lines.append(f"| {cid} | {_short(claims[cid])} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _section(r: pd.Series, with_group: bool) -> list[str]:
-    group = f" ({r['group']})" if with_group else ""
-    text = (
-        f"Statistic: {r['statistic']}. Test: {r['test']}. Effect {_effect_text(r)}, "
-        f"p = {_p_text(r['p_value'], 3)}, n = {r['n']}: **{r['verdict']}**."
-    )
-    if r["details"]:
-        text += f" Details: {r['details']}."
-    return [f"## {r['id']}{group}: {r['claim']}", "", text, ""]
+def _p(p: float) -> str:
+    return "n/a" if not np.isfinite(p) else f"{p:.2g}"
+
+
+def _effect(r: pd.Series) -> str:
+    text = format_number(r["effect"])
+    if np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"]):
+        text += f" [{format_number(r['ci_low'])}, {format_number(r['ci_high'])}]"
+    return text
+
+
+def _claim_section(rows: pd.DataFrame) -> list[str]:
+    first = rows.iloc[0]
+    target = f"null {format_number(first['null'])}"
+    if np.isfinite(first["needed"]):
+        target += f"; the claim needs at least {format_number(first['needed'])}"
+    lines = [
+        f"### {first['id']}: {first['claim']}",
+        "",
+        f"Statistic: {first['statistic']}. Test: {first['test']} ({target}).",
+        "",
+        "| group | effect [95% CI] | p | p_holm | n | verdict | details |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for _, r in rows.iterrows():
+        lines.append(f"| {r['group']} | {_effect(r)} | {_p(r['p_value'])} | {_p(r['p_holm'])} "
+                     f"| {r['n']} | {SYMBOLS.get(r['verdict'], '?')} {r['verdict']} | {r['details']} |")
+    return lines + [""]
 
 
 def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) -> str:
-    """Render a claims table as Markdown (``results/claims.md``).
+    """Render a claims table as Markdown (``results/claims.md``): summary first, then details.
 
     Parameters
     ----------
     df
-        Rows in the schema :data:`~inforelay.claims.engine.CLAIM_COLUMNS`, from the paper's
-        claims, the flow claims, or both. A ``group`` column is shown when any row's group is not
-        ``"all"``.
+        Rows in the schema :data:`~inforelay.claims.engine.CLAIM_COLUMNS`.
     context
         Optional header facts: ``title``, ``n_networks``, ``experiment`` (mapping), ``config``
-        (mapping or string), ``versions`` (mapping), ``alpha``, ``min_networks``; any other key is
-        listed as is.
+        (mapping or string), ``versions`` (mapping), ``alpha``; any other key is listed as is.
     """
     context = dict(context or {})
     missing = [c for c in CLAIM_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"claims table lacks column(s) {missing}")
-    with_group = bool((df["group"].astype(str) != "all").any())
     out = [f"# {context.get('title', DEFAULT_TITLE)}", ""]
     out += _context_lines(context)
-    out += ["", _summary(df, context.get("alpha", 0.05), context.get("min_networks", 10)), ""]
-    out += _table_lines(df, with_group)
-    out.append("")
-    for _, r in df.iterrows():
-        out += _section(r, with_group)
+    out += ["", *_summary_lines(df, context.get("alpha", 0.05)), "", "## Details", ""]
+    for _, rows in df.groupby("id", sort=False):
+        out += _claim_section(rows)
     return "\n".join(out)

@@ -67,7 +67,8 @@ def generalization_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.Dat
 def plot_generalization(df: pd.DataFrame, confidence: float = 0.95) -> Figure:
     """Paper Fig. 2: one panel per task (rows) × architecture (columns), accuracy against the
     evaluation delay, one line per training regime (fixed delays 1..5, random) with its
-    confidence band (Student-t over replicates; the paper's caption shows standard errors).
+    confidence band (Student-t over replicates, clipped to [0, 1] for display; the paper's
+    caption shows standard errors).
 
     ``df`` is the tidy table of :func:`generalization_summary` (raw per-network rows).
     """
@@ -101,5 +102,10 @@ def plot_generalization(df: pd.DataFrame, confidence: float = 0.95) -> Figure:
                 ax.set_ylabel(f"{TASK_LABELS.get(task, task)}\naccuracy")
             if r == len(tasks) - 1:
                 ax.set_xlabel("evaluation delay")
-    axes[0, -1].legend(title="training", fontsize="small", title_fontsize="small", loc="lower right")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), title="training", fontsize="small",
+               title_fontsize="small", loc="outside right upper")
+    n_low, n_high = int(summary["n"].min()), int(summary["n"].max())
+    n = f"{n_high}" if n_low == n_high else f"{n_low}–{n_high}"
+    fig.suptitle(f"Accuracy (mean over n = {n} networks; band: 95 % t-interval, clipped to [0, 1])",
+                 fontsize="medium")
     return fig

@@ -1,7 +1,7 @@
 """Paper Figs. 4/5: accuracy of every concept as relay-ranked unit sets are knocked out.
 
-See ``docs/method.md`` (knockouts): mean over networks with its Student-t band; random sets are
-first averaged over their draws within each network.
+See ``docs/method.md`` (knockouts): mean over networks with its Student-t interval (error bars,
+clipped to [0, 1]); random sets are first averaged over their draws within each network.
 """
 
 from __future__ import annotations
@@ -16,67 +16,100 @@ from matplotlib.lines import Line2D
 from inforelay.analyses.knockout import knockout_summary
 
 from .relay import concept_color
-from .style import ARCH_LABELS, TASK_LABELS, new_figure
-from .tables import concept_order, ordered, select_rows
+from .style import ARCH_LABELS, TASK_LABELS
+from .tables import clip_interval, concept_order, error_bars, ordered, select_rows
 
 __all__ = ["plot_knockout"]
 
 
-def _knockout_lines(ax, panel: pd.DataFrame, concepts: list[str], show_random: bool) -> None:
-    """Accuracy of each evaluated concept against ``k``: relay sets solid with their band, random
-    sets dashed; both lines end at the intact network (``k = 0``)."""
-    for e, evaluated in enumerate(concepts):
-        color = concept_color(e)
-        lines = panel[panel["evaluated_concept"].astype(str) == evaluated]
-        base = lines[lines["set_kind"] == "baseline"]
-        for kind, style in (("relay", "-"), ("random", "--")):
-            if kind == "random" and not show_random:
-                continue
-            line = pd.concat([lines[lines["set_kind"] == kind], base]).sort_values("k")
-            if line.empty:
-                continue
-            x = line["k"].to_numpy()
-            relay = kind == "relay"
-            ax.plot(
-                x,
-                line["mean"],
-                style,
-                color=color,
-                lw=1.3 if relay else 0.9,
-                label=evaluated if relay else None,
-            )
-            if relay:
-                low, high = line["ci_low"].clip(0, 1), line["ci_high"].clip(0, 1)
-                ax.fill_between(x, low, high, color=color, alpha=0.2, lw=0)
+_RANDOM_COLOR = "0.45"
+
+
+def _kind_line(ax, lines: pd.DataFrame, kind: str, color, x_shift: float) -> None:
+    """Mean accuracy of one set kind against ``k`` (ending at the intact network, ``k = 0``) with
+    its interval as error bars, clipped to [0, 1]."""
+    base = lines[lines["set_kind"] == "baseline"]
+    line = pd.concat([lines[lines["set_kind"] == kind], base]).sort_values("k")
+    if line.empty:
+        return
+    line = clip_interval(line, (0.0, 1.0))
+    relay = kind == "relay"
+    ax.errorbar(
+        line["k"].to_numpy() + x_shift,
+        line["mean"].to_numpy(),
+        yerr=error_bars(line),
+        fmt="-o" if relay else "--s",
+        ms=2.5,
+        lw=1.3 if relay else 1.0,
+        elinewidth=0.8,
+        capsize=1.5,
+        color=color,
+        label="relay set" if relay else "random set",
+    )
+
+
+def _knockout_panel(ax, lines: pd.DataFrame, color, show_random: bool) -> None:
+    """One ranked × evaluated concept: relay sets in the evaluated concept's colour, random sets
+    grey (shifted by a quarter unit so that the error bars do not hide each other)."""
+    _kind_line(ax, lines, "relay", color, -0.12 if show_random else 0.0)
+    if show_random:
+        _kind_line(ax, lines, "random", _RANDOM_COLOR, 0.12)
 
 
 def _knockout_axes(ax, n_units: int, low: float) -> None:
     """Chance line, the set sizes from ``N`` (left) down to the intact network, the accuracy range."""
     ax.axhline(0.5, color="0.6", lw=0.6, ls=":")
-    ax.set_xlim(n_units + 0.3, -0.3)  # largest sets first
-    ax.set_xticks(np.arange(n_units, -1, -2 if n_units > 8 else -1))
+    ax.set_xlim(n_units + 0.5, -0.5)  # largest sets first
+    ax.set_xticks(np.arange(n_units, -1, -4 if n_units > 8 else -1))
     ax.set_ylim(low, 1.03)
 
 
-def _knockout_legend(fig: Figure, axes, show_random: bool) -> None:
-    """One legend for the figure: the evaluated concepts, and the random-set line style."""
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+def _knockout_legend(fig: Figure, show_random: bool) -> None:
+    """One legend below the panels: line styles of the set kinds and the chance level."""
+    handles = [Line2D([], [], color="0.1", marker="o", ms=3, lw=1.3)]
+    labels = ["relay set (colour: evaluated concept)"]
     if show_random:
-        handles.append(Line2D([], [], color="0.4", ls="--", lw=0.9))
-        labels.append("random sets")
-    fig.legend(
-        handles,
-        labels,
-        title="accuracy of",
-        fontsize="small",
-        title_fontsize="small",
-        loc="outside right upper",
+        handles.append(Line2D([], [], color=_RANDOM_COLOR, marker="s", ms=3, ls="--", lw=1.0))
+        labels.append("random set of the same size")
+    handles.append(Line2D([], [], color="0.6", ls=":", lw=0.6))
+    labels.append("chance (0.5)")
+    fig.legend(handles, labels, fontsize="small", ncol=len(labels), loc="outside lower center")
+
+
+def _knockout_title(task: str, delay_regime: str | None, n_networks: pd.Series) -> str:
+    regime = "all regimes" if delay_regime is None else f"training delay {delay_regime}"
+    low, high = (int(n_networks.min()), int(n_networks.max())) if len(n_networks) else (0, 0)
+    n = f"{high}" if low == high else f"{low}–{high}"
+    return (
+        f"Knockouts, {TASK_LABELS.get(task, task)} ({regime}; n = {n} networks): "
+        "mean accuracy, 95 % t-interval"
     )
 
 
-def _knockout_title(task: str, delay_regime: str | None, n_networks: int) -> str:
-    regime = "all regimes" if delay_regime is None else f"training delay {delay_regime}"
-    return f"Knockouts, {TASK_LABELS.get(task, task)} ({regime}; up to {n_networks} networks)"
+def _architecture_grid(subfig, summary: pd.DataFrame, concepts: list[str], layout) -> None:
+    """Rows: the concept whose relay set is knocked out; columns: the concept evaluated.
+    Diagonal panels (own concept) get a thicker frame."""
+    n_units, low, show_random = layout
+    axes = subfig.subplots(len(concepts), len(concepts), sharex=True, sharey=True, squeeze=False)
+    for r, ranked in enumerate(concepts):
+        for e, evaluated in enumerate(concepts):
+            ax = axes[r, e]
+            lines = summary[
+                (summary["ranked_concept"].astype(str) == ranked)
+                & (summary["evaluated_concept"].astype(str) == evaluated)
+            ]
+            _knockout_panel(ax, lines, concept_color(e), show_random)
+            _knockout_axes(ax, n_units, low)
+            if r == e:
+                for spine in ax.spines.values():
+                    spine.set_linewidth(1.8)
+            if r == 0:
+                ax.set_title(f"accuracy of {evaluated}", fontsize="small", color=concept_color(e))
+            if e == 0:
+                ax.set_ylabel(f"set of {ranked}\naccuracy", fontsize="small")
+            if r == len(concepts) - 1:
+                ax.set_xlabel("units knocked out k", fontsize="small")
+            ax.tick_params(labelsize="x-small")
 
 
 def plot_knockout(
@@ -88,10 +121,12 @@ def plot_knockout(
     confidence: float = 0.95,
     show_random: bool = True,
 ) -> Figure:
-    """Accuracy of each concept (colour) against the knockout set size ``k`` (N … 1, then 0 =
-    intact), one panel per architecture (columns) and ranked concept (rows): the sets are the
-    ``k`` units relaying most about the row's concept. Mean over networks with its confidence
-    band (Student-t); dashed: random sets of the same size (mean over draws, then networks).
+    """Accuracy of a concept against the knockout set size ``k`` (N … 1, then 0 = intact), one
+    block of panels per architecture: rows = the concept whose ``k`` most relaying units are
+    knocked out, columns = the concept whose accuracy is measured (diagonal: its own concept).
+    Relay sets in the evaluated concept's colour, random sets of the same size grey dashed
+    (mean over draws within a network first); mean over networks with its Student-t interval as
+    error bars, clipped to [0, 1].
 
     Parameters
     ----------
@@ -105,7 +140,7 @@ def plot_knockout(
     concept_names
         Order of the concepts (default: order of appearance).
     confidence
-        Level of the bands.
+        Level of the intervals.
     show_random
         Draw the random-set control.
     """
@@ -116,26 +151,15 @@ def plot_knockout(
     models = ordered(summary["model"], list(ARCH_LABELS))
     concepts = concept_order(concept_names, sel["evaluated_concept"])
     n_units = int(summary["k"].max())
-    # the lowest value drawn: a band's end, or the mean where a single network leaves no band
+    # the lowest value drawn: an interval's end, or the mean where a single network has none
     lowest = summary["ci_low"].fillna(summary["mean"]).clip(0, 1).min()
     low = min(0.3, float(lowest) - 0.03)
-    fig, axes = new_figure(
-        len(concepts), len(models), panel_size=(3.0, 2.3), sharex=True, sharey=True
-    )
-    for r, ranked in enumerate(concepts):
-        for c, model in enumerate(models):
-            ax = axes[r, c]
-            of_model = summary["model"] == model
-            panel = summary[of_model & (summary["ranked_concept"].astype(str) == ranked)]
-            _knockout_lines(ax, panel, concepts, show_random)
-            _knockout_axes(ax, n_units, low)
-            if r == 0:
-                ax.set_title(ARCH_LABELS.get(model, model))
-            if c == 0:
-                ax.set_ylabel(f"relay set of {ranked}\naccuracy")
-            if r == len(concepts) - 1:
-                ax.set_xlabel("knocked-out units k")
-    _knockout_legend(fig, axes, show_random)
-    n_net = int(summary["n_networks"].max()) if len(summary) else 0
-    fig.suptitle(_knockout_title(task, delay_regime, n_net), fontsize="medium")
+    fig = Figure(figsize=(5.6 * len(models), 1.75 * len(concepts) + 1.4), layout="constrained")
+    subfigs = fig.subfigures(1, len(models), squeeze=False, wspace=0.02)[0]
+    for subfig, model in zip(subfigs, models, strict=True):
+        _architecture_grid(subfig, summary[summary["model"] == model], concepts,
+                           (n_units, low, show_random))
+        subfig.suptitle(ARCH_LABELS.get(model, model), fontweight="bold")
+    _knockout_legend(fig, show_random)
+    fig.suptitle(_knockout_title(task, delay_regime, summary["n_networks"]), fontsize="medium")
     return fig

@@ -12,15 +12,23 @@ import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inforelay.analyses.latent import SCORES, concept_state_codes, pca_projection
 from inforelay.analyses.summary import group_mean_ci, network_key_columns
 from inforelay.tasks import concept_labels
 
-from .style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, new_figure
-from .tables import ordered, select_rows
+from .style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, integer_ticks, new_figure
+from .tables import clip_interval, ordered, select_rows
 
-__all__ = ["plot_pca_states", "plot_removal_pca", "plot_removal_scores"]
+__all__ = [
+    "SCORE_BOUNDS",
+    "plot_pca_states",
+    "plot_removal_pca",
+    "removal_scores_per_network",
+    "plot_removal_scores",
+]
 
 _SCORE_LABELS = {
     "silhouette": "silhouette (higher = better)",
@@ -71,7 +79,7 @@ def plot_pca_states(
     y = _second_axis(xy)
     codes = concept_state_codes(bits)
     cmap = colormaps["tab10"]
-    fig, axes = new_figure(1, 1, panel_size=(5.4, 4.4))
+    fig, axes = new_figure(1, 1, panel_size=(5.0, 4.4))
     ax = axes[0, 0]
     for code in range(2 ** bits.shape[1]):
         sel = codes == code
@@ -83,12 +91,12 @@ def plot_pca_states(
         )
     ax.set_xlabel("PC 1")
     ax.set_ylabel("PC 2")
-    ax.legend(
+    fig.legend(
         fontsize="x-small",
         markerscale=2.5,
         title="concept state",
         title_fontsize="small",
-        loc="best",
+        loc="outside right upper",
     )
     if title:
         ax.set_title(title, fontsize="medium")
@@ -108,20 +116,29 @@ def _removal_pca_panel(ax, states: np.ndarray, bits_c: np.ndarray, remaining, na
     ax.set_yticks([])
 
 
+def _log_axis(ax) -> None:
+    """A log y axis labelled with plain numbers (0.5, 1, 2, 5, …), no minor labels."""
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _removal_score_panel(ax, panel: pd.DataFrame, score: str) -> None:
     """One score against units removed: relay order solid; random orders dotted (mean) with a
     band from their 10th to 90th percentile."""
     relay = panel[panel["removal"] == "relay"].sort_values("n_removed")
     rand = panel[panel["removal"] == "random"].groupby("n_removed")[score]
     color = _SCORE_COLORS[score]
-    ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4, label="relay order")
+    ax.plot(relay["n_removed"], relay[score], "-", color=color, lw=1.4)
     if len(rand):
         mean = rand.mean()
-        ax.plot(mean.index, mean.to_numpy(), ":", color=color, lw=1.4, label="random orders")
+        ax.plot(mean.index, mean.to_numpy(), ":", color=color, lw=1.4)
         low, high = rand.quantile(0.1).to_numpy(), rand.quantile(0.9).to_numpy()
         ax.fill_between(mean.index, low, high, color=color, alpha=0.12, lw=0)
     if score == "davies_bouldin" and (panel[score] > 0).all():
-        ax.set_yscale("log")  # the ratio explodes as the class centroids merge
+        _log_axis(ax)  # the ratio explodes as the class centroids merge
+    integer_ticks(ax.xaxis, 6)
 
 
 def _curve_axis(ax, curve_c: np.ndarray) -> None:
@@ -130,6 +147,27 @@ def _curve_axis(ax, curve_c: np.ndarray) -> None:
     twin.plot(np.arange(len(curve_c)), curve_c, "k-", lw=0.9)
     twin.set_ylabel("$I_R$ (bits)", fontsize="x-small")
     twin.tick_params(labelsize="x-small")
+
+
+def _removal_legend(fig: Figure, with_curve: bool) -> None:
+    """One legend below the panels for every mark of the figure."""
+    grey = {"color": "0.35", "lw": 1.4}
+    handles = [
+        Line2D([], [], ls="", marker="o", color="black", ms=4),
+        Line2D([], [], ls="", marker="o", color="red", ms=4),
+        Line2D([], [], ls="-", **grey),
+        Line2D([], [], ls=":", **grey),
+    ]
+    labels = [
+        "row's concept bit = 1",
+        "row's concept bit = 0",
+        "score, relay order",
+        "score, random orders (mean; band: 10th–90th percentile)",
+    ]
+    if with_curve:
+        handles.append(Line2D([], [], color="black", lw=0.9))
+        labels.append("$I_R$ of the remaining units (right axis)")
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small")
 
 
 def plot_removal_pca(
@@ -156,7 +194,8 @@ def plot_removal_pca(
     relay_order
         ``(C, N)`` removal order per concept.
     scores
-        :func:`inforelay.analyses.latent.removal_cluster_scores` output of the same network.
+        :func:`inforelay.analyses.latent.removal_cluster_scores` output of the same network
+        (other removals than ``relay`` and ``random``, e.g. ``none``, are ignored).
     curve
         ``(C, N+1)`` greedy ``I_R`` curve at ``t_k`` (optional).
     """
@@ -173,7 +212,7 @@ def plot_removal_pca(
             if c == 0:
                 axes[c, j].set_title(f"{r} removed", fontsize="small")
             if j == 0:
-                axes[c, j].set_ylabel(f"concept {name}")
+                axes[c, j].set_ylabel(f"concept {name}\nPC 2 vs PC 1")
         panel = scores[scores["concept"].astype(str) == name]
         for s, score in enumerate(SCORES):
             ax = axes[c, len(removed) + s]
@@ -185,24 +224,41 @@ def plot_removal_pca(
             if c == n_concepts - 1:
                 ax.set_xlabel("units removed")
             ax.tick_params(labelsize="x-small")
-    axes[0, 0].legend(fontsize="x-small", markerscale=3, loc="best")
-    axes[0, len(removed)].legend(fontsize="x-small", loc="best")
+    _removal_legend(fig, curve is not None)
     return fig
 
 
-def _score_over_networks(ax, summary: pd.DataFrame, models: list[str]) -> None:
-    """Mean over networks per architecture: relay order solid with its band, random dotted."""
-    for model in models:
-        color = ARCH_COLORS.get(model, "0.4")
-        for removal, style in (("relay", "-"), ("random", ":")):
-            line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
-            if line.empty:
-                continue
-            label = f"{ARCH_LABELS.get(model, model)}, {removal}"
-            ax.plot(line["n_removed"], line["mean"], style, color=color, lw=1.3, label=label)
-            if removal == "relay":
-                low, high = line["ci_low"], line["ci_high"]
-                ax.fill_between(line["n_removed"], low, high, color=color, alpha=0.15, lw=0)
+#: possible range of each score: the intervals are clipped to it
+SCORE_BOUNDS = {
+    "silhouette": (-1.0, 1.0),
+    "davies_bouldin": (0.0, np.inf),
+    "calinski_harabasz": (0.0, np.inf),
+}
+
+
+def _score_over_networks(ax, summary: pd.DataFrame, model: str) -> None:
+    """Mean over networks of one architecture: relay order solid, random orders dotted, each
+    with its interval as a band."""
+    color = ARCH_COLORS.get(model, "0.4")
+    for removal, style, alpha in (("relay", "-", 0.2), ("random", ":", 0.1)):
+        line = summary[(summary["model"] == model) & (summary["removal"] == removal)]
+        if line.empty:
+            continue
+        ax.plot(line["n_removed"], line["mean"], style, color=color, lw=1.4,
+                label=f"{removal} order")
+        ax.fill_between(line["n_removed"], line["ci_low"], line["ci_high"], color=color,
+                        alpha=alpha, lw=0)
+
+
+def removal_scores_per_network(df: pd.DataFrame) -> pd.DataFrame:
+    """One value per network, removal kind and number removed: the latent table's relay and
+    random rows (the ``states`` rows of the concept states are not a removal), averaged over
+    concepts and random orders."""
+    sel = df[df["removal"].isin(["relay", "random"])]
+    if sel.empty:
+        raise ValueError("latent table has no 'relay' or 'random' rows in column 'removal'")
+    keys = network_key_columns(sel)
+    return sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
 
 
 def plot_removal_scores(
@@ -212,43 +268,51 @@ def plot_removal_scores(
     delay_regime: str | None = None,
     confidence: float = 0.95,
 ) -> Figure:
-    """Fig. 13, aggregated over networks: the three scores against the number of removed units,
-    one line per architecture (colour), relay order solid and random orders dotted; each network
-    first averages its concepts (and random orders), then mean and confidence band over networks.
+    """Fig. 13, aggregated over networks: one row per architecture, one column per score,
+    against the number of removed units; relay order solid, random orders dotted. Each network
+    first averages its concepts (and random orders), then the mean over networks with its
+    Student-t interval as a band, clipped to the score's possible range.
 
     Parameters
     ----------
     df
         Latent tables of many networks (:func:`inforelay.analyses.latent.removal_cluster_scores`
-        columns plus the network keys).
+        columns plus the network keys; rows of other removals, e.g. ``none``, are ignored).
     task, delay_regime
         Filters (``None``: everything present, pooled).
     """
     sel = select_rows(df, "latent", task=task, delay_regime=delay_regime)
-    keys = network_key_columns(sel)
-    per_network = (
-        sel.groupby([*keys, "removal", "n_removed"], sort=False)[list(SCORES)].mean().reset_index()
-    )
-    # paper order first, other architectures sorted by name
+    per_network = removal_scores_per_network(sel)
     models = ordered(sorted(set(per_network["model"])), list(ARCH_LABELS))
-    fig, axes = new_figure(1, len(SCORES), panel_size=(3.4, 2.8))
+    fig, axes = new_figure(len(models), len(SCORES), panel_size=(3.2, 2.2), sharex=True)
+    n_networks = []
     for s, score in enumerate(SCORES):
-        ax = axes[0, s]
         by = ["model", "removal", "n_removed"]
         summary = group_mean_ci(per_network, by=by, value=score, confidence=confidence)
-        _score_over_networks(ax, summary, models)
-        ax.set_title(_SCORE_LABELS[score], fontsize="small")
-        ax.set_xlabel("units removed")
-        if score == "davies_bouldin" and (summary["mean"] > 0).all():
-            ax.set_yscale("log")  # the ratio explodes as the class centroids merge
-    axes[0, 0].legend(fontsize="x-small", ncol=1)
+        summary = clip_interval(summary, SCORE_BOUNDS[score])
+        n_networks += summary["n"].tolist()
+        for m, model in enumerate(models):
+            ax = axes[m, s]
+            _score_over_networks(ax, summary, model)
+            if score == "davies_bouldin" and (summary["mean"] > 0).all():
+                _log_axis(ax)  # the ratio explodes as the class centroids merge
+            integer_ticks(ax.xaxis, 7)
+            if m == 0:
+                ax.set_title(_SCORE_LABELS[score], fontsize="small")
+            if s == 0:
+                ax.set_ylabel(ARCH_LABELS.get(model, model), fontweight="bold")
+            if m == len(models) - 1:
+                ax.set_xlabel("units removed")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize="small")
     parts = (
-        TASK_LABELS.get(task, task) if task else None,
-        f"training delay {delay_regime}" if delay_regime else None,
+        TASK_LABELS.get(task, task) if task else "all tasks",
+        f"training delay {delay_regime}" if delay_regime else "all regimes",
+        f"n = {min(n_networks)}–{max(n_networks)} networks" if n_networks and min(n_networks)
+        != max(n_networks) else f"n = {max(n_networks, default=0)} networks",
     )
-    label = ", ".join(p for p in parts if p)
     fig.suptitle(
-        "Cluster separation as units are removed" + (f" ({label})" if label else ""),
+        f"Cluster separation as units are removed ({', '.join(parts)}; band: 95 % t-interval)",
         fontsize="medium",
     )
     return fig

@@ -20,6 +20,7 @@ from .style import ARCH_LABELS, new_figure
 __all__ = [
     "CONCEPT_COLORS",
     "concept_color",
+    "removal_losses",
     "plot_greedy_relay",
     "plot_relay_over_time",
     "plot_relay_architectures",
@@ -35,73 +36,86 @@ def concept_color(index: int) -> str:
     return CONCEPT_COLORS[int(index) % len(CONCEPT_COLORS)]
 
 
-def _greedy_panels(top, bottom, c: int, name: str, curve_c, order_c, node_relay_c) -> None:
-    """Top: ``I_R`` after each removal with the losses as blue arrows; bottom: node relay per unit."""
+def removal_losses(curve: np.ndarray) -> np.ndarray:
+    """``I_R(all) − I_R(after i removals)`` for ``i = 1..N`` (bits): the blue arrows of the
+    paper's Fig. 3, in removal order (:func:`inforelay.relay.loss_at_removal` gives the same
+    values indexed by unit)."""
+    curve = np.asarray(curve, dtype=float)
+    return curve[..., :1] - curve[..., 1:]
+
+
+def _greedy_panels(top, bottom, c: int, name: str, curve_c, order_c) -> None:
+    """Top: ``I_R`` after each removal with the losses as blue arrows; bottom: the same losses as
+    bars, one per removal step, labelled with the unit removed."""
     n_units = len(order_c)
     steps = np.arange(n_units + 1)
     full = curve_c[0]
-    top.plot(steps, curve_c, "k-o", ms=3, lw=1.2, label="$I_R$ of the remaining set")
+    losses = removal_losses(curve_c)
+    top.plot(steps, curve_c, "k-o", ms=3, lw=1.2)
+    # arrows shorter than their head would draw as crosses: those losses show as bars only
+    shortest = 0.04 * max(float(np.ptp(curve_c)), abs(float(full)), 1e-12)
     for i in range(1, n_units + 1):
-        if abs(full - curve_c[i]) > 1e-12:
+        if abs(losses[i - 1]) > shortest:
             top.annotate(
                 "",
-                xy=(i, full),
-                xytext=(i, curve_c[i]),
+                xy=(i, curve_c[i]),
+                xytext=(i, full),
                 arrowprops={"arrowstyle": "->", "color": "tab:blue", "lw": 1.0},
             )
     top.axhline(full, color="0.6", lw=0.6, ls=":")
     top.set_xticks(steps)
-    top.set_xticklabels(["all"] + [f"−{u}" for u in order_c], fontsize="x-small")
     top.set_xlim(-0.5, n_units + 0.5)
+    top.set_xlabel("units removed", fontsize="small", labelpad=1)
     top.set_ylabel("$I_R$ (bits)")
-    top.set_title(f"concept {name}: greedy removal (blue: loss)", fontsize="medium")
-    bottom.bar(np.arange(n_units), node_relay_c, color=concept_color(c), width=0.8)
-    bottom.set_xticks(np.arange(n_units))
-    bottom.set_xlim(-0.5, n_units - 0.5)
-    bottom.set_ylabel("node relay")
-    bottom.set_xlabel("unit")
+    top.set_title(
+        f"concept {name}: $I_R$ of the remaining units (black), loss (blue arrows)",
+        fontsize="medium",
+        loc="left",
+    )
+    colors = [concept_color(c) if v >= 0 else "0.55" for v in losses]
+    bottom.bar(steps[1:], losses, color=colors, width=0.8)
+    bottom.axhline(0.0, color="0.3", lw=0.6)
+    bottom.set_xticks(steps[1:])
+    bottom.set_xticklabels([f"u{int(u)}" for u in order_c], fontsize="small")
+    bottom.set_xlim(-0.5, n_units + 0.5)
+    bottom.set_ylabel("loss (bits)")
+    bottom.set_xlabel("unit removed at step 1…N (least relaying first)")
 
 
 def plot_greedy_relay(
     curve: np.ndarray,
     order: np.ndarray,
-    node_relay: np.ndarray,
     concept_names: Sequence[str] | None = None,
 ) -> Figure:
-    """Paper Fig. 3: the greedy search and the relay of each unit, one pair of panels per concept.
+    """Paper Fig. 3: the greedy search of one network at one step, a pair of panels per concept.
 
-    Top panel of each pair: ``I_R`` of the relay set left after removing 0..N units (black line,
-    x tick labels name the unit removed at that step); the blue arrows show the loss
-    ``I_R(full) − I_R(after i removals)``. Bottom panel: ``node_relay`` (the accumulated loss) of
-    each unit, by unit index.
+    Top panel of each pair: ``I_R`` of the units left after removing 0..N units (black line);
+    the blue arrows go from the full set's ``I_R`` down to the value after ``i`` removals. Bottom
+    panel: the same loss ``I_R(all) − I_R(after i removals)`` as a bar at removal step ``i``,
+    labelled with the unit removed there (``u7`` = unit 7); negative losses (the remaining set
+    relays more than the full one) are grey.
 
     Parameters
     ----------
     curve
-        ``(C, N+1)`` ``I_R`` after each removal (``curve[:, 0]`` = all units relaying).
+        ``(C, N+1)`` ``I_R`` in bits after each removal (``curve[:, 0]`` = all units relaying).
     order
         ``(C, N)`` removal order, least relaying first.
-    node_relay
-        ``(C, N)`` accumulated loss per unit.
     concept_names
         Labels of the concepts.
     """
     curve = np.atleast_2d(np.asarray(curve, dtype=float))
     order = np.atleast_2d(np.asarray(order))
-    node_relay = np.atleast_2d(np.asarray(node_relay, dtype=float))
     n_concepts, n_units = order.shape
-    if curve.shape != (n_concepts, n_units + 1) or node_relay.shape != (n_concepts, n_units):
-        raise ValueError(
-            f"curve must be (C, N+1) and node_relay (C, N) with (C, N) = {order.shape}; "
-            f"got {curve.shape} and {node_relay.shape}"
-        )
+    if curve.shape != (n_concepts, n_units + 1):
+        raise ValueError(f"curve must be (C, N+1) with (C, N) = {order.shape}; got {curve.shape}")
     names = concept_labels(concept_names, n_concepts)
-    fig = Figure(figsize=(6.4, 2.9 * n_concepts), layout="constrained")
-    grid = fig.add_gridspec(2 * n_concepts, 1, height_ratios=[1.6, 1.0] * n_concepts)
+    fig = Figure(figsize=(7.0, 3.6 * n_concepts), layout="constrained")
+    grid = fig.add_gridspec(2 * n_concepts, 1, height_ratios=[1.5, 1.0] * n_concepts)
     for c, name in enumerate(names):
         top = fig.add_subplot(grid[2 * c])
-        bottom = fig.add_subplot(grid[2 * c + 1])
-        _greedy_panels(top, bottom, c, name, curve[c], order[c], node_relay[c])
+        bottom = fig.add_subplot(grid[2 * c + 1])  # same x range; not shared: own tick labels
+        _greedy_panels(top, bottom, c, name, curve[c], order[c])
     return fig
 
 
@@ -229,57 +243,63 @@ def plot_relay_over_time(
     return fig
 
 
+def _model_order(models) -> list[str]:
+    return [m for m in ARCH_LABELS if m in models] + [m for m in models if m not in ARCH_LABELS]
+
+
+def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, vmax):
+    """One block of Fig. 7: concepts (rows) × architectures (columns) units × time maps."""
+    models = _model_order(list(R_by_model))
+    axes = subfig.subplots(len(names), len(models), sharey=True, squeeze=False)
+    image = None
+    for j, model in enumerate(models):
+        R = _as_relay(R_by_model[model])
+        for c, name in enumerate(names):
+            ax = axes[c, j]
+            image = _unit_time_panel(ax, R[:, c, :], c, names, event_steps, analysis_step, vmax)
+            _time_ticks(ax, R.shape[0])
+            ax.set_yticks(np.arange(0, R.shape[2], 2 if R.shape[2] > 8 else 1))
+            if c == 0:
+                ax.set_title(ARCH_LABELS.get(model, model), pad=10)
+            if j == 0:
+                ax.set_ylabel(f"concept {name}\nunit")
+            if c == len(names) - 1:
+                ax.set_xlabel("time point")
+    if image is not None:
+        subfig.colorbar(image, ax=axes, shrink=0.7, label="relay (bits)")
+
+
 def plot_relay_architectures(
-    R_by_model: Mapping[str, np.ndarray],
+    R_by_row: Mapping[str, Mapping[str, np.ndarray]],
     concept_names: Sequence[str] | None = None,
     *,
     event_steps: Sequence[int] = (),
     analysis_step: int | None = None,
     vmax: float = 1.0,
 ) -> Figure:
-    """Paper Fig. 7: units × time relay maps for one network per architecture (rows) and concept
-    (columns); darkest blue = ``vmax`` (1 bit); triangles mark the event steps.
+    """Paper Fig. 7: units × time relay maps, one column per architecture and one row per concept,
+    in one block per training regime (e.g. fixed delay 5 above, random delays below); darkest
+    blue = ``vmax`` (1 bit); triangles mark the event steps, the dashed line ``t_k``.
 
     Parameters
     ----------
-    R_by_model
-        ``{"rnn": R, "gru": R, "lstm": R}`` with ``R`` ``(T, C, N)`` (steps may differ).
+    R_by_row
+        ``{block title: {"rnn": R, "gru": R, "lstm": R}}`` with ``R`` ``(T, C, N)`` in bits; the
+        blocks are drawn top to bottom in this order.
     """
-    if not R_by_model:
-        raise ValueError("R_by_model is empty")
-    models = [m for m in ARCH_LABELS if m in R_by_model] + [
-        m for m in R_by_model if m not in ARCH_LABELS
-    ]
-    arrays = {m: _as_relay(R_by_model[m]) for m in models}
-    n_concepts = {a.shape[1] for a in arrays.values()}
+    if not R_by_row or not all(R_by_row.values()):
+        raise ValueError("R_by_row is empty or has an empty block")
+    n_concepts = {_as_relay(R).shape[1] for block in R_by_row.values() for R in block.values()}
     if len(n_concepts) != 1:
         raise ValueError("every R must have the same number of concepts")
-    n_c = n_concepts.pop()
-    names = concept_labels(concept_names, n_c)
-    fig, axes = new_figure(len(models), n_c, panel_size=(3.0, 2.2), sharey=True)
-    image = None
-    for r, model in enumerate(models):
-        R = arrays[model]
-        for c, name in enumerate(names):
-            ax = axes[r, c]
-            image = _unit_time_panel(ax, R[:, c, :], c, names, event_steps, analysis_step, vmax)
-            _time_ticks(ax, R.shape[0])
-            if r == 0:
-                ax.set_title(f"concept {name}", pad=10)
-            if c == 0:
-                ax.set_ylabel("unit")
-            if c == n_c - 1:
-                ax.text(
-                    1.03,
-                    0.5,
-                    ARCH_LABELS.get(model, model),
-                    transform=ax.transAxes,
-                    va="center",
-                    rotation=90,
-                    fontsize="large",
-                )
-            if r == len(models) - 1:
-                ax.set_xlabel("time point")
-    if image is not None:
-        fig.colorbar(image, ax=axes, shrink=0.6, label="relay (bits)")
+    names = concept_labels(concept_names, n_concepts.pop())
+    n_columns = max(len(block) for block in R_by_row.values())
+    fig = Figure(
+        figsize=(3.0 * n_columns + 1.2, (1.9 * len(names) + 0.6) * len(R_by_row)),
+        layout="constrained",
+    )
+    subfigs = fig.subfigures(len(R_by_row), 1, squeeze=False)[:, 0]
+    for subfig, (title, block) in zip(subfigs, R_by_row.items(), strict=True):
+        _architecture_block(subfig, block, names, event_steps, analysis_step, vmax)
+        subfig.suptitle(title, fontweight="bold")
     return fig

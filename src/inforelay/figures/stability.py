@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from inforelay.analyses.summary import group_mean_ci, network_key_columns
+from inforelay.analyses.summary import check_columns, group_mean_ci, network_key_columns
 from inforelay.core.keys import NETWORK_KEYS
 
 from .relay import concept_color
@@ -24,68 +24,133 @@ from .style import (
     regime_label,
     regime_order,
 )
-from .tables import concept_order, ordered, select_rows
+from .tables import clip_interval, concept_order, error_bars, ordered, select_rows
 
-__all__ = ["plot_stability", "distribution_summary", "plot_concept_distribution"]
+__all__ = [
+    "MEASURE_BOUNDS",
+    "stability_summary",
+    "plot_stability",
+    "distribution_summary",
+    "plot_concept_distribution",
+]
 
 _MEASURE_LABELS = {
-    "r": "correlation r of consecutive steps",
-    "overlap": "overlap of consecutive carrier sets",
+    "r": "correlation r of the relay at consecutive steps",
+    "overlap": "overlap of the carrier sets at consecutive steps",
 }
+_AXIS_LABELS = {"r": "correlation r", "overlap": "overlap"}
+#: possible range of each measure: the intervals are clipped to it
+MEASURE_BOUNDS = {"r": (-1.0, 1.0), "overlap": (0.0, 1.0)}
+
+
+def stability_summary(
+    df: pd.DataFrame, measure: str, window: str, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Mean of ``measure`` over networks per task, architecture and delay regime, on one
+    ``window`` of step pairs (each network: the mean over its concepts first), with the
+    Student-t interval clipped to the measure's possible range; ``n_pairs``: step pairs a
+    network's value averages (the largest in the group).
+    """
+    check_columns(df, [*NETWORK_KEYS, "measure", "window", "value", "n_pairs"], "stability")
+    sel = df[(df["measure"] == measure) & (df["window"].astype(str) == window)]
+    if sel.empty:
+        raise ValueError(f"no stability rows for measure {measure!r} and window {window!r}")
+    sel = sel.assign(delay_regime=sel["delay_regime"].astype(str))
+    per_network = sel.groupby(list(NETWORK_KEYS), sort=False).agg(
+        value=("value", "mean"), n_pairs=("n_pairs", "max")
+    ).reset_index()
+    by = ["task", "model", "delay_regime"]
+    summary = group_mean_ci(per_network, by=by, value="value", confidence=confidence)
+    pairs = per_network.groupby(by, sort=True)["n_pairs"].max().rename("n_pairs").reset_index()
+    summary = summary.merge(pairs, on=by, how="left")
+    return clip_interval(summary, MEASURE_BOUNDS.get(measure, (-np.inf, np.inf)))
+
+
+def _regime_points(ax, summary: pd.DataFrame, task: str, models: list[str], regimes: list[str]):
+    """One point per architecture and regime with its interval; categorical x, so no lines."""
+    position = {r: i for i, r in enumerate(regimes)}
+    for j, model in enumerate(models):
+        points = summary[(summary["task"] == task) & (summary["model"] == model)]
+        points = points[points["delay_regime"].isin(regimes)]
+        points = points.assign(x=points["delay_regime"].map(position)).sort_values("x")
+        offset = (j - (len(models) - 1) / 2) * 0.14
+        ax.errorbar(
+            points["x"].to_numpy() + offset,
+            points["mean"].to_numpy(),
+            yerr=error_bars(points),
+            fmt="o",
+            ms=4,
+            elinewidth=1.0,
+            capsize=2.5,
+            color=ARCH_COLORS.get(model, "0.4"),
+            label=ARCH_LABELS.get(model, model),
+        )
+    ax.set_xticks(range(len(regimes)))
+    ax.set_xticklabels([regime_label(r) for r in regimes])
+    ax.set_xlim(-0.5, len(regimes) - 0.5)
+
+
+def _long_window_regimes(summary: pd.DataFrame) -> list[str]:
+    """The fixed delay with the most step pairs (delay 5 in the paper) and ``random``, when both
+    exist and the fixed delay has more than one pair; else nothing."""
+    regimes = regime_order(summary["delay_regime"].unique())
+    fixed = [r for r in regimes if r != "random"]
+    if "random" not in regimes or not fixed:
+        return []
+    longest = "5" if "5" in fixed else fixed[-1]
+    pairs = summary.loc[summary["delay_regime"] == longest, "n_pairs"]
+    return [longest, "random"] if len(pairs) and pairs.max() > 1 else []
+
+
+def _pairs_label(summary: pd.DataFrame, regimes: list[str]) -> str:
+    pairs = summary.groupby("delay_regime")["n_pairs"].max()
+    return " vs ".join(f"{regime_label(r)}: {int(pairs[r])} pairs" for r in regimes)
 
 
 def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.95) -> Figure:
-    """Fig. 8 (``measure="r"``) or Fig. 9 (``"overlap"``): one panel per task, the measure
-    against the training delay regime, one line per architecture (RNN black, GRU red, LSTM
-    blue); mean over networks (each network: mean over its concepts) with the confidence
-    interval as error bars.
+    """Fig. 8 (``measure="r"``) or Fig. 9 (``"overlap"``): one row per task. Left: the measure
+    on the first step pair (``t_k``, ``t_k + 1``), which every regime has, against the training
+    delay regime; right (when the run has ``random`` and a longer fixed delay): all pairs from
+    ``t_k`` on, the longest fixed delay vs random (the same number of pairs with the paper's
+    analysis delay). One point per architecture (RNN black, GRU red, LSTM blue): mean over
+    networks (each network: mean over its concepts) with its Student-t interval as error bars,
+    clipped to the measure's possible range ([-1, 1] for r, [0, 1] for the overlap).
 
-    ``df`` is the stability table over networks (network keys, then the columns of
-    :func:`inforelay.analyses.stability.network_stability_table`: ``concept``, ``measure``,
-    ``value``).
+    ``df`` is the stability table over networks (network keys, then ``concept``, ``measure``,
+    ``window`` (``"first"`` / ``"all"``), ``value``, ``n_pairs``, ``n_defined``).
     """
-    sel = df[df["measure"] == measure]
-    if sel.empty:
-        raise ValueError(f"no stability rows for measure {measure!r}")
-    sel = sel.assign(delay_regime=sel["delay_regime"].astype(str))
-    per_network = sel.groupby(list(NETWORK_KEYS), sort=False)["value"].mean().reset_index()
-    summary = group_mean_ci(
-        per_network, by=["task", "model", "delay_regime"], value="value", confidence=confidence
+    first = stability_summary(df, measure, "first", confidence)
+    has_all = (df["window"].astype(str) == "all").any()
+    every = stability_summary(df, measure, "all", confidence) if has_all else first.iloc[:0]
+    long_regimes = _long_window_regimes(every) if has_all else []
+    tasks = ordered(first["task"], list(TASK_LABELS))
+    models = ordered(first["model"], list(ARCH_LABELS))
+    regimes = regime_order(first["delay_regime"].unique())
+    n_cols = 2 if long_regimes else 1
+    fig, axes = new_figure(
+        len(tasks), n_cols, panel_size=(4.4, 2.7), sharey=True, squeeze=False,
+        gridspec_kw={"width_ratios": [len(regimes) + 1, 3][:n_cols]},
     )
-    tasks = ordered(summary["task"], list(TASK_LABELS))
-    models = ordered(summary["model"], list(ARCH_LABELS))
-    regimes = regime_order(summary["delay_regime"].unique())
-    position = {r: i for i, r in enumerate(regimes)}
-    fig, axes = new_figure(len(tasks), 1, panel_size=(4.6, 2.6), sharex=True)
+    low, high = MEASURE_BOUNDS.get(measure, (None, None))
     for t, task in enumerate(tasks):
-        ax = axes[t, 0]
-        for j, model in enumerate(models):
-            line = summary[(summary["task"] == task) & (summary["model"] == model)]
-            line = line.assign(x=line["delay_regime"].map(position)).sort_values("x")
-            offset = (j - (len(models) - 1) / 2) * 0.06
-            x = line["x"].to_numpy() + offset
-            mean = line["mean"].to_numpy()
-            err = np.vstack([mean - line["ci_low"].to_numpy(), line["ci_high"].to_numpy() - mean])
-            ax.errorbar(
-                x,
-                mean,
-                yerr=err,
-                fmt="o-",
-                ms=4,
-                lw=1.2,
-                capsize=2,
-                color=ARCH_COLORS.get(model, "0.4"),
-                label=ARCH_LABELS.get(model, model),
-            )
-        ax.set_xticks(range(len(regimes)))
-        ax.set_xticklabels([regime_label(r) for r in regimes])
-        ax.set_ylabel(measure if measure != "overlap" else "overlap")
-        ax.set_title(TASK_LABELS.get(task, task), fontsize="medium")
-        if measure == "overlap":
-            ax.set_ylim(-0.02, 1.02)
-    axes[-1, 0].set_xlabel("training delay regime")
-    axes[0, 0].legend(fontsize="small")
-    fig.suptitle(_MEASURE_LABELS.get(measure, measure), fontsize="medium")
+        panels = [(axes[t, 0], first, regimes, "first pair ($t_k$, $t_k$+1)")]
+        if long_regimes:
+            panels.append((axes[t, 1], every, long_regimes,
+                           f"all pairs from $t_k$ ({_pairs_label(every, long_regimes)})"))
+        for ax, summary, shown, window in panels:
+            _regime_points(ax, summary, task, models, shown)
+            ax.set_title(f"{TASK_LABELS.get(task, task)}, {window}", fontsize="small")
+            if measure == "r":
+                ax.axhline(0.0, color="0.6", lw=0.6, ls=":")
+            if low is not None:
+                ax.set_ylim(low - 0.05, high + 0.05)
+            ax.set_xlabel("training delay regime" if t == len(tasks) - 1 else "")
+        axes[t, 0].set_ylabel(_AXIS_LABELS.get(measure, measure))
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
+    n_low, n_high = int(first["n"].min()), int(first["n"].max())
+    n = f"{n_high}" if n_low == n_high else f"{n_low}–{n_high}"
+    fig.suptitle(f"{_MEASURE_LABELS.get(measure, measure)} (n = {n} networks per point, "
+                 "95 % t-interval)", fontsize="medium")
     return fig
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from matplotlib import colormaps
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from inforelay import __version__
 from inforelay.core.atomic import atomic_path
@@ -20,6 +21,7 @@ __all__ = [
     "ARCH_LABELS",
     "TASK_LABELS",
     "DPI",
+    "integer_ticks",
     "new_figure",
     "regime_color",
     "regime_label",
@@ -62,6 +64,12 @@ def regime_label(regime: object) -> str:
     """Legend label of a delay regime (``"delay 3"``, ``"random"``)."""
     text = str(regime)
     return "random" if text == "random" else f"delay {text}"
+
+
+def integer_ticks(axis, max_ticks: int = 8) -> None:
+    """Only whole-number ticks on ``axis`` (``ax.xaxis`` / ``ax.yaxis``): counts, unit indices,
+    time steps."""
+    axis.set_major_locator(MaxNLocator(nbins=max_ticks, integer=True))
 
 
 def new_figure(

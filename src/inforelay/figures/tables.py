@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ordered", "concept_order", "select_rows"]
+__all__ = ["ordered", "concept_order", "select_rows", "clip_interval", "error_bars"]
 
 
 def ordered(values: Iterable[object], preferred: Sequence[str]) -> list[str]:
@@ -38,3 +39,21 @@ def select_rows(
     if sel.empty:
         raise ValueError(f"no {what} rows for task {task!r} and delay regime {delay_regime!r}")
     return sel
+
+
+def clip_interval(
+    summary: pd.DataFrame, bounds: tuple[float, float], columns: Sequence[str] = ("ci_low", "ci_high")
+) -> pd.DataFrame:
+    """``summary`` with its interval ends clipped to the possible range ``bounds`` of the quantity
+    (as :func:`inforelay.core.stats.mean_ci` with ``bounds=``; ``nan`` ends stay ``nan``)."""
+    low, high = bounds
+    return summary.assign(**{c: summary[c].clip(low, high) for c in columns})
+
+
+def error_bars(summary: pd.DataFrame) -> np.ndarray:
+    """``(2, n)`` distances from ``mean`` down to ``ci_low`` and up to ``ci_high``, for
+    :meth:`matplotlib.axes.Axes.errorbar` (``nan`` where a group has a single network)."""
+    mean = summary["mean"].to_numpy(dtype=float)
+    return np.vstack(
+        [mean - summary["ci_low"].to_numpy(dtype=float), summary["ci_high"].to_numpy(dtype=float) - mean]
+    )

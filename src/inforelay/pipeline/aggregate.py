@@ -35,7 +35,9 @@ __all__ = [
     "read_table",
     "concat_tables",
     "summarize",
+    "STABILITY_WINDOWS",
     "stability_table",
+    "windowed_stability",
     "distribution_table",
     "RELAY_TABLE_COLUMNS",
     "relay_summary",
@@ -77,6 +79,45 @@ def _over_networks(relay_files: PathsWithKeys, one_network: Any, **options: Any)
     return pd.concat(frames, ignore_index=True)
 
 
+#: windows of consecutive-step pairs after ``t_k`` the stability is averaged over: ``all`` pairs
+#: to the last step (their number grows with the delay: 1 for delay 1, 5 for delay 5 and random),
+#: and the ``first`` pair (t_k, t_k + 1), which every regime has — regimes are compared on it
+#: (docs/method.md, stability)
+STABILITY_WINDOWS: dict[str, int | None] = {"all": None, "first": 1}
+
+
+def windowed_stability(
+    path: PathLike,
+    *,
+    concept_names: Sequence[str] | None = None,
+    method: str = "kmeans",
+    state: str = "hidden",
+    values: str = "contribution",
+) -> pd.DataFrame:
+    """Stability of one relay file per window of :data:`STABILITY_WINDOWS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``concept, measure, window, value, n_pairs, n_defined``
+        (:func:`inforelay.analyses.network_stability_table` on each window's steps).
+    """
+    from inforelay.analyses import network_stability_table, relay_values
+
+    result, R = relay_values(path, state, values)
+    t_k = result.analysis_step
+    frames = []
+    for window, n_pairs in STABILITY_WINDOWS.items():
+        steps = R if n_pairs is None else R[: t_k + 1 + n_pairs]
+        try:
+            df = network_stability_table(steps, t_k, concept_names=concept_names, method=method)
+        except ValueError as err:
+            raise ValueError(f"{path}: {err}") from err
+        df.insert(2, "window", window)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
 def stability_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFrame:
     """Stability (``r`` and carrier overlap) of many networks from their relay files.
 
@@ -86,18 +127,15 @@ def stability_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFrame:
         ``(keys, path)`` pairs of relay files (:func:`inforelay.relay.write_relay`); the keys
         may carry ``concept_names`` (default: the task's).
     **options
-        ``state``, ``values``, ``method``, ``start`` of
-        :func:`inforelay.analyses.stability_from_relay_file` (defaults: its own).
+        ``state``, ``values``, ``method`` of :func:`windowed_stability`.
 
     Returns
     -------
     pandas.DataFrame
-        Network keys, then ``concept, measure, value, n_pairs, n_defined``
-        (:func:`inforelay.analyses.network_stability_table`).
+        Network keys, then ``concept, measure, window, value, n_pairs, n_defined``: one row per
+        network, concept, measure and window (:data:`STABILITY_WINDOWS`).
     """
-    from inforelay.analyses import stability_from_relay_file
-
-    return _over_networks(relay_files, stability_from_relay_file, **options)
+    return _over_networks(relay_files, windowed_stability, **options)
 
 
 def distribution_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFrame:

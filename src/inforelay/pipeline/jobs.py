@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["run_step", "setup_job", "limit_threads", "resolve_step"]
+__all__ = ["limit_threads", "resolve_step", "run_step", "setup_job"]
 
 T = TypeVar("T")
 
@@ -96,7 +96,20 @@ def run_step(job: Any, step: str | Callable[..., T], *args: Any, **kwargs: Any) 
     ``job`` is the ``snakemake`` object of a ``script:`` directive; the script takes the step's
     arguments from ``job.input``, ``job.output``, ``job.params``, ``job.wildcards`` and
     ``job.threads`` itself (never from ``job.config``), so that the step stays a plain function.
-    ``step`` is the function or a ``"module:function"`` reference (:func:`resolve_step`).
+    ``step`` is the function or a ``"module:function"`` reference (:func:`resolve_step`); a
+    reference runs in a fork of the warm job server when one is available
+    (:mod:`inforelay.pipeline.warm`: the same step, without this process's imports), and then
+    ``None`` is returned (a failing step exits with its code, as it would here).
     """
+    if isinstance(step, str):
+        from inforelay.pipeline.warm import run_warm
+
+        request = {"step": step, "args": args, "kwargs": kwargs, "log": list(job.log or []),
+                   "threads": int(job.threads), "rule": str(job.rule)}  # fmt: skip
+        code = run_warm(request)
+        if code is not None:
+            if code != 0:
+                raise SystemExit(code)
+            return None  # type: ignore[return-value]
     setup_job(job.log, job.threads, job.rule)
     return resolve_step(step)(*args, **kwargs)

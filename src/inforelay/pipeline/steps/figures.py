@@ -84,11 +84,12 @@ def fig_generalization(table: PathLike, png: PathLike) -> None:
 
 
 def fig_greedy(relay: PathLike, png: PathLike) -> None:
-    """Fig. 3: the greedy search and per-unit relay of one network at t_k."""
+    """Fig. 3: the greedy search of one network at t_k: ``I_R`` after each removal and the loss
+    at each removal (:func:`inforelay.relay.loss_at_removal`, in removal order)."""
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
     names = read_relay_attrs(relay)["concept_names"]
-    _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], hidden.node_relay[t_k], names), png)
+    _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], names), png)
 
 
 def fig_knockout(table: PathLike, task: str, png: PathLike) -> None:
@@ -110,15 +111,43 @@ def fig_relay_time(relay: PathLike, png: PathLike) -> None:
     _save(figure, png)
 
 
-def fig_relay_architectures(relays: Sequence[PathLike], models: Sequence[str], png: PathLike) -> None:
-    """Fig. 7: relay over time of one network per architecture (``relays`` in ``models`` order)."""
-    hidden = {model: read_relay(path)["hidden"] for model, path in zip(models, relays, strict=True)}
-    attrs = read_relay_attrs(relays[0])
+def relay_block_titles(fixed_delay: str | None, analysis_delay: int) -> dict[str, str]:
+    """Titles of Fig. 7's blocks: the fixed-delay networks (the paper's delay 5, or the run's
+    largest fixed delay, said so) and the random-delay networks."""
+    fixed = f"networks trained with delay {fixed_delay}"
+    if fixed_delay is not None and str(fixed_delay) != "5":
+        fixed += " (largest fixed delay of this run; the paper shows delay 5)"
+    return {
+        "fixed": fixed,
+        "random": f"networks trained with random delays 1–5, analysed at delay {analysis_delay}",
+    }
+
+
+def fig_relay_architectures(
+    fixed: Sequence[PathLike],
+    random: Sequence[PathLike],
+    models: Sequence[str],
+    fixed_delay: str | None,
+    analysis_delay: int,
+    png: PathLike,
+) -> None:
+    """Fig. 7: relay over time of one network per architecture (``fixed`` and ``random``: relay
+    files in ``models`` order, either may be empty), fixed-delay networks above, random below."""
+    titles = relay_block_titles(fixed_delay, analysis_delay)
+    blocks = {
+        titles[kind]: {model: read_relay(path)["hidden"] for model, path in zip(models, paths, strict=True)}
+        for kind, paths in (("fixed", fixed), ("random", random))
+        if len(paths)
+    }
+    if not blocks:
+        raise ValueError("fig07_relay_architectures: no relay files (inputs 'fixed' and 'random' are empty)")
+    first = next(iter(blocks.values()))
+    attrs = read_relay_attrs((list(fixed) + list(random))[0])
     figure = plot_relay_architectures(
-        {model: result.contribution for model, result in hidden.items()},
+        {title: {m: r.contribution for m, r in block.items()} for title, block in blocks.items()},
         attrs["concept_names"],
         event_steps=attrs["event_steps"],
-        analysis_step=next(iter(hidden.values())).analysis_step,
+        analysis_step=next(iter(first.values())).analysis_step,
     )
     _save(figure, png)
 
