@@ -1,309 +1,328 @@
-"""Paper and flow claims on synthetic tables built to hold, not hold, or be inconclusive; the
-shared claims schema and report; aggregation helpers."""
+"""The paper's claims on synthetic tables built so that each claim holds, fails in the opposite
+direction, or is null (→ inconclusive, never "not held"); groups, n, missing data, bad input.
+
+Engine, Holm, statistics and the report: tests/test_claims_engine.py; flow claims:
+tests/test_claims_flow.py.
+"""
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import (
-    CONCEPTS,
-    distribution_rows,
-    knockout_rows,
-    latent_row,
-    network_grid,
-    stability_rows,
-)
 
 from inforelay.claims import (
     CLAIM_COLUMNS,
     HELD,
     INCONCLUSIVE,
     NOT_HELD,
-    claims_markdown,
+    PAPER_CLAIMS,
     evaluate_claims,
-    evaluate_flow_claims,
-    verdict,
 )
+from inforelay.claims.paper_stability import late_minus_first
+from inforelay.core.keys import NETWORK_KEYS
 from inforelay.core.stats import mean_ci
 from inforelay.pipeline.aggregate import concat_tables, summarize, with_keys
 
+MODELS = ("rnn", "gru", "lstm")
+REGIMES = ("1", "2", "3", "4", "5", "random")
+CONCEPTS = ("A", "B", "C")
+N_UNITS = 12
+HOLD, OPPOSITE, NULL = 1, -1, 0
+#: replicates per cell: 14 networks give a one-sided signed-rank p of 2**-14, small enough for
+#: Holm over the ~100 rows of the family
+N_REP = 14
 
-def generalization_table(n_rep: int, random_better: bool = True, seed: int = 0) -> pd.DataFrame:
+
+def networks(n_rep: int, regimes=REGIMES, tasks=("memory",)) -> pd.DataFrame:
+    grid = itertools.product(tasks, MODELS, regimes, range(n_rep))
+    return pd.DataFrame(list(grid), columns=list(NETWORK_KEYS))
+
+
+def expand(nets: pd.DataFrame, **levels) -> pd.DataFrame:
+    """Cross every network with every combination of ``levels`` (column → values)."""
+    grid = pd.DataFrame(list(itertools.product(*levels.values())), columns=list(levels))
+    return nets.merge(grid, how="cross")
+
+
+# ---------------------------------------------------------------------------
+# synthetic tables; ``s`` = HOLD | OPPOSITE | NULL for the claims each table feeds
+# ---------------------------------------------------------------------------
+
+
+def generalization_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
+    """C1, C8a, C8b, C9. NULL: the training delay scores the mean of the other delays and
+    0.02 below the best (C8a's margin); random = fixed on unseen delays; RNN = gated."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for key in network_grid(n_rep):
-        regime = key["delay_regime"]
-        for d in range(10):
-            if regime == "random":
-                acc = 0.95 if random_better else 0.55
-            else:
-                acc = 0.97 if d == int(regime) else (0.6 if random_better else 0.9)
-            rows.append({**key, "eval_delay": d, "accuracy": acc + rng.normal(0, 0.01)})
-    return pd.DataFrame(rows)
+    df = expand(networks(n_rep), eval_delay=range(10))
+    fixed = df["delay_regime"] != "random"
+    trained = fixed & (df["eval_delay"] == pd.to_numeric(df["delay_regime"], errors="coerce"))
+    long, rnn = df["eval_delay"] >= 6, df["model"] == "rnn"
+    if s == HOLD:
+        acc = np.where(trained, 0.99, np.where(fixed, 0.7, 0.95)) - 0.2 * (long & rnn)
+    elif s == OPPOSITE:
+        acc = np.where(trained, 0.7, np.where(fixed, 0.95, 0.6)) + 0.04 * (long & rnn)
+    else:  # one other delay (0) is 0.02 above, the rest 0.0025 below the trained accuracy
+        best = fixed & (df["eval_delay"] == 0)
+        acc = np.where(trained, 0.9, np.where(best, 0.92, np.where(fixed, 0.8975, 0.902)))
+    return df.assign(accuracy=acc + rng.normal(0, 0.01 if s else 0.003, len(df)))
 
 
-def knockout_table(n_rep: int, relay_hurts: bool = True, seed: int = 0) -> pd.DataFrame:
+def knockout_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
+    """C2, C3, C10a, C10b (random-regime networks)."""
     rng = np.random.default_rng(seed)
+    nets = networks(n_rep, regimes=("random",))
+    pairs = {"ranked_concept": CONCEPTS, "evaluated_concept": CONCEPTS}
+    base = expand(nets, set_kind=["baseline"], k=[0], draw=[0], **pairs)
+    relay = expand(nets, set_kind=["relay"], k=range(1, N_UNITS + 1), draw=[0], **pairs)
+    rand = expand(nets, set_kind=["random"], k=range(1, N_UNITS + 1), draw=[0, 1], **pairs)
+    df = pd.concat([base, relay, rand], ignore_index=True)
+    k, whole = df["k"].to_numpy(), df["k"].to_numpy() == N_UNITS
+    target = (df["set_kind"] == "relay") & (df["ranked_concept"] == df["evaluated_concept"])
+    if s == HOLD:  # damage grows with k, the whole layer is at chance, relay targets suffer most
+        acc = np.where(whole, 0.5, 0.94 - 0.3 * k / N_UNITS - 0.1 * target)
+    elif s == OPPOSITE:  # damage shrinks with k, the whole layer is intact, targets suffer least
+        acc = 0.9 - 0.3 * (1 - k / N_UNITS) + 0.05 * target
+    else:  # no trend, no specificity; k = N loses exactly LOST_NEEDED of the above-chance accuracy
+        acc = np.where(whole, 0.94 - 0.8 * 0.44, 0.9)
+    noise = rng.normal(0, 0.01, len(df)) * (df["set_kind"] != "baseline")
+    return df.assign(accuracy=np.where(df["k"] == 0, 0.94, acc + noise))
 
-    def relay(ranked: str, evaluated: str, k: int) -> float:
-        accuracy = (0.5 if ranked == evaluated else 0.95) if relay_hurts else 0.95
-        return (0.5 if k == 12 else accuracy) + rng.normal(0, 0.01)
 
-    def random(ranked: str, evaluated: str, k: int, draw: int) -> float:
-        return 0.9 + rng.normal(0, 0.01)
-
-    rows = []
-    for key in network_grid(n_rep, regimes=("random",)):
-        rows += knockout_rows(key, relay, random)
-    return pd.DataFrame(rows)
-
-
-def stability_table(
-    n_rep: int, gated_stable: bool = True, narrows: bool = True, seed: int = 0
-) -> pd.DataFrame:
+def stability_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
+    """C4a/b, C5a–d, C15, C16: values of (window first, window all) by regime and family."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for key in network_grid(n_rep):
-        gated = key["model"] != "rnn"
-        if key["delay_regime"] == "random":
-            base = 0.85 if (narrows or gated) else 0.3
-        else:
-            base = (0.9 if gated else 0.3) if gated_stable else (0.3 if gated else 0.9)
-        rows += stability_rows(key, lambda c, m, base=base: base + rng.normal(0, 0.05))
-    return pd.DataFrame(rows)
+    df = expand(networks(n_rep), concept=CONCEPTS, measure=["r", "overlap"], window=["first", "all"])
+    gated, random = df["model"] != "rnn", df["delay_regime"] == "random"
+    first = df["window"] == "first"
+    if s == HOLD:  # gated stable, RNN moving with fixed delays only; gated later pairs more stable
+        value = np.where(gated, np.where(first, 0.8, 0.95), np.where(random, 0.7, 0.3))
+    elif s == OPPOSITE:
+        value = np.where(gated, np.where(first, 0.3, 0.15), np.where(random, 0.3, 0.8))
+    else:
+        value = np.full(len(df), 0.5)
+    n_pairs = np.where(random, 5, pd.to_numeric(df["delay_regime"], errors="coerce"))
+    n_pairs = np.where(first, 1, n_pairs).astype(int)
+    value = value + rng.normal(0, 0.03, len(df))
+    return df.assign(value=value, n_pairs=n_pairs, n_defined=n_pairs)
 
 
-def distribution_table(n_rep: int, carriers_per_concept: int) -> pd.DataFrame:
-    def carrier(ci: int, u: int) -> bool:
-        return ci * 3 <= u < ci * 3 + carriers_per_concept
+def distribution_table(s: int, n_rep: int = N_REP) -> pd.DataFrame:
+    """C6, C11: carriers of concept c are units 2c … 2c+2 (HOLD: spread and shared), one unit
+    of one concept (OPPOSITE), or 0/1/2 carriers without shared units (NULL: mean 1)."""
+    df = expand(networks(n_rep, regimes=("random",)), concept=CONCEPTS, unit=range(N_UNITS))
+    c = df["concept"].map({name: i for i, name in enumerate(CONCEPTS)}).to_numpy()
+    unit = df["unit"].to_numpy()
+    if s == HOLD:
+        carrier = (unit >= 2 * c) & (unit <= 2 * c + 2)
+    elif s == OPPOSITE:
+        carrier = (c == 0) & (unit == 0)
+    else:  # concept c has (replicate + c) % 3 carriers, on units of its own
+        count = (df["replicate"].to_numpy() + c) % 3
+        carrier = (unit >= 4 * c) & (unit < 4 * c + count)
+    return df.assign(relay=carrier.astype(float), carrier=carrier)
 
-    rows = []
-    for key in network_grid(n_rep, regimes=("random",)):
-        rows += distribution_rows(key, carrier)
-    return pd.DataFrame(rows)
 
-
-def latent_table(n_rep: int, relay_better: bool = True, seed: int = 0) -> pd.DataFrame:
+def latent_table(relay: float, random: float, states: float, n_rep: int = N_REP, seed: int = 0,
+                 noise: float = 0.01) -> pd.DataFrame:
+    """C7a–c, C12–C14: silhouette 0.3 with no removal, ``+ relay · n`` after relay-ordered and
+    ``+ random · n`` after random removal of n units; Davies–Bouldin 2 − s, Calinski–Harabasz
+    100 s; one ``states`` row with silhouette ``states``."""
     rng = np.random.default_rng(seed)
-    rows = []
-    for key in network_grid(n_rep, regimes=("random",)):
-        for c in CONCEPTS:
-            for n_removed in range(12):
-                good = 0.2 + 0.05 * n_removed if n_removed else 0.2
-                bad = 0.2 - 0.01 * n_removed
-                s = good if relay_better else bad
-                scores = (
-                    s + rng.normal(0, 0.01), 2 - s + rng.normal(0, 0.01), 100 * s + rng.normal(0, 0.5)
-                )
-                rows.append(latent_row(key, c, "relay", 0, n_removed, scores))
-                for draw in range(4):
-                    s = (bad if relay_better else good) + rng.normal(0, 0.01)
-                    rows.append(latent_row(key, c, "random", draw, n_removed, (s, 2 - s, 100 * s)))
-    return pd.DataFrame(rows)
+    nets = networks(n_rep, regimes=("random",))
+    removal = pd.concat([
+        expand(nets, concept=CONCEPTS, removal=["relay"], draw=[0], n_removed=range(N_UNITS)),
+        expand(nets, concept=CONCEPTS, removal=["random"], draw=[0, 1], n_removed=range(N_UNITS)),
+    ], ignore_index=True)
+    n = removal["n_removed"].to_numpy()
+    slope = np.where(removal["removal"] == "relay", relay, random)
+    sil = 0.3 + slope * n + rng.normal(0, noise, len(removal)) * (n > 0)
+    removal = removal.assign(silhouette=sil, davies_bouldin=2 - sil, calinski_harabasz=100 * sil)
+    state_rows = nets.assign(concept="states", removal="none", draw=0, n_removed=0,
+                             silhouette=states + rng.normal(0, noise, len(nets)),
+                             davies_bouldin=1.0, calinski_harabasz=50.0)
+    return pd.concat([removal, state_rows], ignore_index=True)
 
 
-def all_tables(n_rep: int, hold: bool = True) -> dict[str, pd.DataFrame]:
+LATENT = {HOLD: (0.02, -0.005, 0.5), OPPOSITE: (-0.03, 0.02, -0.1)}
+
+
+def tables(s: int, n_rep: int = N_REP) -> dict[str, pd.DataFrame]:
+    relay, random, states = LATENT.get(s, (0.0, 0.0, 0.0))
     return {
-        "generalization": generalization_table(n_rep, random_better=hold),
-        "knockout": knockout_table(n_rep, relay_hurts=hold),
-        "stability": stability_table(n_rep, gated_stable=hold, narrows=hold),
-        "distribution": distribution_table(n_rep, carriers_per_concept=3 if hold else 1),
-        "latent": latent_table(n_rep, relay_better=hold),
+        "generalization": generalization_table(s, n_rep),
+        "knockout": knockout_table(s, n_rep),
+        "stability": stability_table(s, n_rep),
+        "distribution": distribution_table(s, n_rep),
+        "latent": latent_table(relay, random, states, n_rep),
     }
-
-
-EXPECTED_IDS = ["C1", "C2", "C3", "C4a", "C4b", "C5a", "C5b", "C6", "C7a", "C7b", "C7c"]
 
 
 @pytest.fixture(scope="module")
 def held():
-    return evaluate_claims(all_tables(10, hold=True))
+    return evaluate_claims(tables(HOLD))
 
 
-def test_every_claim_holds_when_built_to_hold(held):
+@pytest.fixture(scope="module")
+def opposite():
+    return evaluate_claims(tables(OPPOSITE))
+
+
+# ---------------------------------------------------------------------------
+# known answers
+# ---------------------------------------------------------------------------
+
+
+def test_every_claim_and_group_holds_when_built_to_hold(held):
     assert list(held.columns) == CLAIM_COLUMNS
-    assert held["id"].tolist() == EXPECTED_IDS
-    assert (held["group"] == "all").all()
-    assert (held["verdict"] == HELD).all(), held[["id", "verdict", "effect", "p_value"]]
-    assert (held["effect"] > 0).all()
-    assert (held["p_value"] < 0.05).all()
+    assert list(dict.fromkeys(held["id"])) == list(PAPER_CLAIMS)
+    bad = held[held["verdict"] != HELD]
+    assert bad.empty, bad[["id", "group", "effect", "p_holm", "details"]]
+    assert (held["effect"] > held["null"]).all() and (held["p_holm"] < 0.05).all()
+    assert (held["p_holm"] >= held["p_value"]).all()
 
 
-def test_every_effect_lies_inside_its_confidence_interval(held):
-    assert (held["ci_low"] <= held["effect"]).all() and (held["effect"] <= held["ci_high"]).all()
-    assert (held["ci_low"] < held["ci_high"]).drop(index=7).all()  # C6: every network has 3 carriers
-    # C1 and C4 compare two groups of networks: a Welch interval centred on the difference
-    for cid in ("C1", "C4a"):
-        row = held.set_index("id").loc[cid]
-        assert (row["ci_low"] + row["ci_high"]) / 2 == pytest.approx(row["effect"])
+def test_every_claim_fails_when_built_the_other_way(opposite):
+    bad = opposite[opposite["verdict"] != NOT_HELD]
+    assert bad.empty, bad[["id", "group", "effect", "ci_high", "p_holm_reverse", "details"]]
+    below = (opposite["effect"] < opposite["null"]) | (opposite["ci_high"] < opposite["needed"])
+    assert below.all()
 
 
-def test_sample_sizes(held):
-    n = held.set_index("id")["n"]
-    assert n["C1"] == 3 * 6 * 10  # every network of the generalization table
-    assert n["C2"] == n["C3"] == 3 * 10  # the knockout table holds random-regime networks
-    assert n["C4a"] == 3 * 5 * 10  # fixed delays only
-    assert n["C5a"] == n["C5b"] == 10  # matched units: one task x 10 replicates of 180 networks
-    assert "180 networks in 10 matched units" in held.set_index("id").loc["C5a", "details"]
-    assert n["C6"] == n["C7a"] == 3 * 10
+def test_null_effects_are_inconclusive_never_not_held():
+    t = tables(NULL)
+    t["latent"] = latent_table(0.0, 0.0, 0.1, noise=0.02)  # C7 and C13 at their null
+    df = evaluate_claims(t).set_index("id")
+    # C11, C12 need a size above their null and C14 has its own null (tested below)
+    null = df.drop(index=["C11", "C12", "C14"])
+    assert (null["verdict"] == INCONCLUSIVE).all(), null[null["verdict"] != INCONCLUSIVE][
+        ["group", "effect", "ci_low", "ci_high", "p_holm", "p_holm_reverse"]]
+    assert null["details"].str.contains("not significant after Holm").all()
 
 
-def test_few_matched_units_keep_the_gap_claim_inconclusive():
-    # 54 networks, but only 3 (task, replicate) units enter the signed-rank test (min p = 1/8)
-    tables = {"stability": stability_table(3, gated_stable=True, narrows=True)}
-    df = evaluate_claims(tables).set_index("id")
-    assert df.loc["C5a", "n"] == 3 and "54 networks" in df.loc["C5a", "details"]
-    assert df.loc["C5a", "verdict"] == INCONCLUSIVE
-    assert "only 3 matched units" in df.loc["C5a", "details"]
+def test_random_removal_at_its_margin_is_inconclusive_and_below_it_not_held():
+    at_margin = latent_table(0.0, 0.05 / 6, 0.5, noise=0.03)  # the mean of n = 1..11 is 6
+    rows = evaluate_claims({"latent": at_margin}).set_index("id").loc["C14"]
+    assert (rows["null"] == -0.05).all() and np.allclose(rows["effect"], -0.05, atol=0.01)
+    assert (rows["verdict"] == INCONCLUSIVE).all(), rows[["effect", "ci_low", "ci_high", "details"]]
+    improves = evaluate_claims({"latent": latent_table(0.0, 0.02, 0.5)}).set_index("id").loc["C14"]
+    assert (improves["verdict"] == NOT_HELD).all()
+    assert improves["details"].str.contains("below -0.05").all()
 
 
-def test_no_claim_holds_when_built_to_fail():
-    df = evaluate_claims(all_tables(10, hold=False)).set_index("id")
-    assert (df["verdict"] == NOT_HELD).all(), df[["verdict", "effect", "p_value"]]
-    # opposite effects are negative; "spread" is exactly one carrier (zero effect)
-    assert (df.drop(index="C6")["effect"] < 0).all()
-    assert df.loc["C6", "effect"] == 0.0
+def test_a_real_but_too_small_effect_is_not_held():
+    # states are separated (silhouette 0.1 > 0, significant) but below the needed 0.25
+    rows = evaluate_claims({"latent": latent_table(0.02, 0.0, 0.1)}).set_index("id").loc["C12"]
+    assert (rows["p_holm"] < 0.05).all() and (rows["ci_high"] < 0.25).all()
+    assert (rows["verdict"] == NOT_HELD).all()
+    assert rows["details"].str.contains("the size the claim needs").all()
 
 
-def test_too_few_networks_is_inconclusive_not_a_failure():
-    tables = all_tables(10, hold=True)
-    # two replicates of one fixed-delay and the random regime, no real difference
-    gen = generalization_table(1, random_better=True)
-    gen = gen[gen["delay_regime"].isin(["2", "random"]) & (gen["model"] == "rnn")]
-    gen.loc[:, "accuracy"] = 0.8
-    tables["generalization"] = gen
-    df = evaluate_claims(tables).set_index("id")
-    assert df.loc["C1", "verdict"] == INCONCLUSIVE
-    assert "only 2 networks" in df.loc["C1", "details"]
+def test_groups_and_network_counts(held):
+    groups = held.groupby("id", sort=False)["group"].apply(list)
+    per_model = ["memory/rnn", "memory/gru", "memory/lstm", "pooled"]
+    versus = ["memory/gru vs rnn", "memory/lstm vs rnn", "pooled"]
+    for cid in ("C1", "C2", "C3", "C6", "C7a", "C8a", "C10a", "C11", "C12", "C13", "C14"):
+        assert groups[cid] == per_model, cid
+    for cid in ("C4a", "C4b", "C5a", "C5d", "C9", "C16"):
+        assert groups[cid] == versus, cid
+    assert groups["C15"] == ["memory/gru", "memory/lstm", "pooled"]
+    n = held.set_index(["id", "group"])["n"]
+    r = N_REP
+    assert n["C1", "memory/gru"] == 6 * r and n["C1", "pooled"] == 3 * 6 * r
+    assert n["C8a", "memory/gru"] == 5 * r  # fixed delays only
+    assert n["C2", "pooled"] == 3 * r  # the knockout table holds random-regime networks
+    assert n["C4a", "memory/gru vs rnn"] == 2 * 5 * r  # GRU and RNN, fixed delays
+    assert n["C5a", "memory/gru vs rnn"] == 2 * 6 * r and n["C5c", "pooled"] == 3 * 2 * r
+    assert n["C15", "memory/gru"] == r and n["C16", "pooled"] == 3 * r  # delay 5 only
+    assert (held["n"] <= 3 * 6 * r).all()  # networks, never units, concepts or pairs
+
+
+def test_stability_compares_regimes_on_a_common_window():
+    df = stability_table(HOLD)
+    # a window-"all" difference between delay 1 and the others must not leak into C4
+    df.loc[(df["window"] == "all") & (df["model"] == "rnn"), "value"] = 0.95
+    rows = evaluate_claims({"stability": df}).set_index(["id", "group"])
+    assert rows.loc[("C4a", "pooled"), "verdict"] == HELD
+    assert rows.loc[("C16", "pooled"), "verdict"] == NOT_HELD  # C16 reads the later pairs
+
+
+def test_later_pairs_are_recovered_from_the_two_windows():
+    key = {"task": "memory", "model": "rnn", "delay_regime": "5", "replicate": 0}
+    pairs = np.array([0.1, 0.5, 0.6, 0.7, np.nan])  # one undefined pair
+    df = pd.DataFrame([
+        {**key, "concept": "A", "measure": "r", "window": "first", "value": 0.1, "n_defined": 1},
+        {**key, "concept": "A", "measure": "r", "window": "all", "value": np.nanmean(pairs),
+         "n_defined": 4},
+    ])
+    out = late_minus_first(df).iloc[0]
+    assert out["late"] == pytest.approx(0.6) and out["value"] == pytest.approx(0.5)
+
+
+def test_too_few_networks_is_inconclusive_with_the_reason():
+    df = evaluate_claims({"knockout": knockout_table(HOLD, n_rep=3)}).set_index(["id", "group"])
+    row = df.loc[("C2", "memory/gru")]
+    assert row["n"] == 3 and row["verdict"] == INCONCLUSIVE
+    assert "not significant after Holm" in row["details"]
+    assert df.loc[("C2", "pooled"), "verdict"] == HELD  # 9 networks: p = 2**-9 per side
 
 
 def test_missing_tables_are_inconclusive_with_the_reason():
-    df = evaluate_claims({"knockout": knockout_table(10)}).set_index("id")
-    assert df.loc["C2", "verdict"] == HELD
-    for cid in ("C1", "C4a", "C5b", "C6", "C7c"):
-        assert df.loc[cid, "verdict"] == INCONCLUSIVE
-        assert "no '" in df.loc[cid, "details"]
-        assert df.loc[cid, "n"] == 0
+    df = evaluate_claims({"knockout": knockout_table(HOLD)})
+    others = df[~df["id"].isin(["C2", "C3", "C10a", "C10b"])]
+    assert (others["verdict"] == INCONCLUSIVE).all() and (others["n"] == 0).all()
+    assert others["details"].str.startswith("no '").all()
+    assert (df.loc[df["id"] == "C2", "verdict"] == HELD).all()
 
 
-def test_a_table_without_its_columns_raises():
+def test_one_concept_tasks_leave_the_specificity_claims_out():
+    one = knockout_table(HOLD)
+    one = one[(one["ranked_concept"] == "A") & (one["evaluated_concept"] == "A")]
+    df = evaluate_claims({"knockout": one.assign(task="italypower")}).set_index(["id", "group"])
+    assert df.loc[("C2", "italypower/all"), "verdict"] == INCONCLUSIVE
+    assert "two concepts" in df.loc[("C2", "italypower/all"), "details"]
+    assert df.loc[("C3", "pooled"), "verdict"] == HELD
+    dist = distribution_table(HOLD)
+    dist = dist[dist["concept"] == "A"].assign(task="italypower")
+    rows = evaluate_claims({"distribution": dist}).set_index(["id", "group"])
+    assert rows.loc[("C11", "italypower/all"), "verdict"] == INCONCLUSIVE
+    assert rows.loc[("C11", "pooled"), "details"].endswith("every task has one")
+    assert rows.loc[("C6", "pooled"), "verdict"] == HELD
+
+
+def test_the_pipeline_step_writes_every_row_and_the_report(tmp_path, monkeypatch):
+    from inforelay.pipeline.steps import claims as step
+
+    # the versions of torch & co. are slow to import and not what this test is about
+    monkeypatch.setattr(step, "package_versions", lambda: {"numpy": np.__version__})
+    paths = {}
+    for name, table in tables(HOLD).items():
+        paths[name] = tmp_path / f"{name}.csv"
+        table.to_csv(paths[name], index=False)
+    csv, md = tmp_path / "claims.csv", tmp_path / "claims.md"
+    step.paper_claims(paths, csv, md, [1, 2, 3, 4, 5], {"name": "synthetic"})
+    rows = pd.read_csv(csv)
+    assert list(rows.columns) == CLAIM_COLUMNS and set(rows["id"]) == set(PAPER_CLAIMS)
+    text = md.read_text()
+    assert f"Networks analysed: {3 * 6 * N_REP}" in text
+    assert text.index("## Summary") < text.index("| C1 |") < text.index("## Details")
+
+
+def test_bad_input_raises_naming_the_table_and_column():
     with pytest.raises(ValueError, match="'latent' table lacks"):
         evaluate_claims({"latent": pd.DataFrame({"task": ["memory"]})})
+    old = stability_table(HOLD).drop(columns="window")
+    with pytest.raises(ValueError, match=r"'stability' table lacks column\(s\) \['window'\]"):
+        evaluate_claims({"stability": old})
     with pytest.raises(ValueError, match="alpha"):
         evaluate_claims({}, alpha=1.5)
 
 
-@pytest.mark.parametrize(
-    ("effect", "p", "p_rev", "n", "expected"),
-    [
-        (0.2, 0.01, 0.99, 5, HELD),
-        (0.2, 0.2, 0.8, 5, INCONCLUSIVE),
-        (0.2, 0.2, 0.8, 20, NOT_HELD),
-        (-0.2, 0.99, 0.01, 5, NOT_HELD),
-        (-0.2, 0.9, 0.1, 5, INCONCLUSIVE),
-        (0.0, 1.0, 1.0, 12, NOT_HELD),
-        (np.nan, np.nan, np.nan, 0, INCONCLUSIVE),
-        (0.2, np.nan, np.nan, 50, INCONCLUSIVE),  # no test: never held, never a null result
-    ],
-)
-def test_verdict_rules(effect, p, p_rev, n, expected):
-    assert verdict(effect, p, p_rev, n) == expected
-
-
-def test_verdict_against_a_fraction_compares_with_its_null():
-    # a fraction of networks tested against a fair coin: 0.3 is below the null of 0.5
-    assert verdict(0.3, 0.99, 0.01, 5, null=0.5) == NOT_HELD
-    assert verdict(0.8, 0.01, 0.99, 5, null=0.5) == HELD
-
-
-def test_markdown_report(held):
-    text = claims_markdown(
-        held, {"n_networks": 180, "versions": {"numpy": "2.0"}, "config": {"a": 1}}
-    )
-    assert text.startswith("# Claims")
-    assert "Networks analysed: 180" in text
-    assert "numpy 2.0" in text
-    assert "| group |" not in text  # every row is about all networks
-    for cid in EXPECTED_IDS:
-        assert f"## {cid}:" in text
-        assert f"| {cid} |" in text
-    assert "11 held" in text
-    c1 = held.iloc[0]
-    assert f"[{c1['ci_low']:.3g}, {c1['ci_high']:.3g}]" in text
-    with pytest.raises(ValueError, match="lacks column"):
-        claims_markdown(held.drop(columns="group"))
-
-
 # ---------------------------------------------------------------------------
-# flow claims: the same engine, rows and report
+# aggregation helpers the claims read their tables through
 # ---------------------------------------------------------------------------
-
-
-def flow_tables(n: int, positive: bool, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``n`` networks of one branch; ``positive``: outputs lie downstream and rho > 0."""
-    rng = np.random.default_rng(seed)
-    sign = 1.0 if positive else 0.0
-    networks = pd.DataFrame(
-        {
-            "branch": "networks",
-            "network": [f"n{i}" for i in range(n)],
-            "output_minus_hidden": sign * 0.3 + rng.normal(0, 0.05, n),
-            "hidden_minus_input": sign * 0.2 + rng.normal(0, 0.05, n),
-            "n_layers": 2,
-            "gradient_fraction": 0.5,
-            "bottleneck_rho": sign * 0.5 + rng.normal(0, 0.05, n),
-            "relay_rho": sign * 0.4 + rng.normal(0, 0.05, n),
-        }
-    )
-    kinds = np.tile(["input", "hidden", "output"], n)
-    level = {"input": 0.0, "hidden": 0.5 * sign, "output": sign}
-    neurons = pd.DataFrame(
-        {
-            "branch": "networks",
-            "network": np.repeat(networks["network"], 3),
-            "kind": kinds,
-            "progression": [level[k] + rng.normal(0, 0.1) for k in kinds],
-        }
-    )
-    return networks, neurons
-
-
-def test_flow_claims_share_the_schema_and_the_verdicts():
-    flow = evaluate_flow_claims(*flow_tables(12, positive=True)).set_index("id")
-    assert flow.index.tolist() == ["F1", "F2", "F3", "F4", "F5"]
-    assert (flow["group"] == "networks").all() and (flow["n"] == 12).all()
-    assert flow.loc[["F1", "F2", "F5"], "verdict"].eq(HELD).all()
-    # the bottleneck claim needs a significantly negative rho; all rho > 0 is evidence against it
-    assert flow.loc["F4", "effect"] < 0 and flow.loc["F4", "verdict"] == NOT_HELD
-    # layers have no significance test: reported, never held
-    assert flow.loc["F3", "effect"] == 1.0 and flow.loc["F3", "verdict"] == INCONCLUSIVE
-    assert "no significance test" in flow.loc["F3", "details"]
-
-
-def test_a_non_significant_flow_claim_is_not_held():
-    few = evaluate_flow_claims(*flow_tables(4, positive=False)).set_index("id")
-    assert (few["verdict"] == INCONCLUSIVE).all()  # 4 networks: too few to call a null result
-    many = evaluate_flow_claims(*flow_tables(30, positive=False), min_networks=10).set_index("id")
-    assert many.loc[["F4", "F5"], "verdict"].eq(NOT_HELD).all()
-    assert (many["verdict"] != HELD).all()
-
-
-def test_paper_and_flow_rows_have_identical_columns(held):
-    flow = evaluate_flow_claims(*flow_tables(12, positive=True))
-    assert list(flow.columns) == list(held.columns) == CLAIM_COLUMNS
-    both = pd.concat([held, flow], ignore_index=True)
-    assert both["n"].dtype.kind == "i" and both["effect"].dtype.kind == "f"
-
-
-def test_markdown_renders_paper_and_flow_rows(held):
-    flow = evaluate_flow_claims(*flow_tables(12, positive=True))
-    text = claims_markdown(pd.concat([held, flow], ignore_index=True), {"title": "All claims"})
-    assert text.startswith("# All claims")
-    assert "| id | claim | group |" in text
-    assert "## C1 (all):" in text and "## F1 (networks):" in text
-    assert "| F4 | information bottleneck" in text
-    assert f"(of {len(held) + len(flow)})" in text
 
 
 def test_mean_ci_and_summarize():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -117,3 +119,52 @@ def test_figures_do_not_import_torch():
         "assert 'torch' not in sys.modules and 'matplotlib.pyplot' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_generalization_bands_stay_in_the_accuracy_range():
+    from test_figures_analysis import assert_no_overlap, band_ys
+
+    table = _known_table()
+    assert generalization_summary(table)["ci_high"].max() > 1.0  # raw intervals pass 1
+    fig = plot_generalization(table)
+    ys = band_ys(fig.get_axes())
+    assert ys.size and ys.min() >= 0.0 and ys.max() <= 1.0
+    assert "clipped to [0, 1]" in fig._suptitle.get_text()
+    assert_no_overlap(fig)
+
+
+def test_integer_ticks_helper():
+    from inforelay.figures.style import integer_ticks
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([0, 2.5], [0, 1])
+    integer_ticks(ax.xaxis)
+    ticks = [t for t in ax.get_xticks() if 0 <= t <= 2.5]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+REPORT = Path(__file__).resolve().parents[1] / "workflow" / "report"
+# figures of one network have no interval; the others say what their bands or error bars are
+_SINGLE_NETWORK = {"fig01_tasks", "fig01_italypower", "fig03_greedy", "fig06_relay_time",
+                   "fig07_relay_architectures", "fig12_pca", "fig13_pca_removal"}  # fmt: skip
+
+
+@pytest.mark.parametrize("caption", sorted(p.stem for p in REPORT.glob("fig*.rst")))
+def test_report_captions_render_and_say_what_the_intervals_are(caption):
+    import jinja2
+    import yaml
+    from docutils.core import publish_parts
+
+    config = yaml.safe_load((REPORT.parents[1] / "config.yaml").read_text())
+    snakemake = SimpleNamespace(
+        config=config, params=SimpleNamespace(fixed_delay="5", analysis_delay=5), wildcards={}
+    )
+    text = jinja2.Environment().from_string((REPORT / f"{caption}.rst").read_text())
+    html = publish_parts(text.render(snakemake=snakemake), writer="html",
+                         settings_overrides={"halt_level": 2})["body"]  # fmt: skip
+    assert html.strip()
+    if caption in _SINGLE_NETWORK:
+        assert "no interval" in text.render(snakemake=snakemake) or "percentile" in html
+    else:
+        assert "95 % t-interval of the mean over n networks" in " ".join(html.split())

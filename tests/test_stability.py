@@ -192,9 +192,10 @@ def test_tables_over_networks_from_relay_files(tmp_path):
     df = stability_table(files)
     assert list(df.columns[:4]) == ["task", "model", "delay_regime", "replicate"]
     assert set(df["concept"]) == {"A", "B", "C"}
-    assert set(df["window"]) == {"all", "first"}
+    assert set(df["window"]) == {"all", "first", "late"}
     all_pairs, first = df[df["window"] == "all"], df[df["window"] == "first"]
     assert all_pairs["n_pairs"].eq(5).all() and first["n_pairs"].eq(1).all()
+    assert df.loc[df["window"] == "late", "n_pairs"].eq(2).all()  # (12, 13), (13, 14)
     means = all_pairs[all_pairs["measure"] == "r"].groupby("replicate")["value"].mean()
     assert means[0] == pytest.approx(1.0) and means[1] < 0.5
     # the first window is the pair (t_k, t_k + 1) alone

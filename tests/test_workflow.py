@@ -248,9 +248,10 @@ def test_tiny_realworld_outputs(tiny_realworld_run):
     assert list(relay["concept"]) == ["summer", "summer"] and (relay["analysis_step"] == 23).all()
     np.testing.assert_allclose(relay["relay_corrected"], relay["relay"] - relay["null_mean"])
     assert relay["p_value"].between(0, 1).all()
-    claims = pd.read_csv(results / "claims.csv").set_index("id")
-    assert claims.loc["C2", "verdict"] == "inconclusive"
-    assert "two concepts" in claims.loc["C2", "details"]
+    claims = pd.read_csv(results / "claims.csv")
+    c2 = claims[claims["id"] == "C2"]
+    assert (c2["verdict"] == "inconclusive").all()
+    assert c2["details"].str.contains("two concepts").all()
 
 
 @pytest.mark.e2e

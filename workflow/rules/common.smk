@@ -53,11 +53,12 @@ def network_paths(pattern):
 
 def task_data(split):
     """Input function: the `split` data file a network trains on or is analysed with: its
-    replicate's own (rep-NN) or, with tasks.shared_data, the one every replicate shares."""
+    replicate's own (rep-NN) or, with tasks.shared_data, the one every replicate shares.
+    """
 
     def path(wildcards):
         data_set = experiment.data_set_name(config, wildcards.replicate)
-        return TASK_DATA.format(data_set=data_set, **wildcards) + f"/{split}.h5"
+        return f"{TASK_DATA.format(data_set=data_set, **wildcards)}/{split}.h5"
 
     return path
 
@@ -125,18 +126,6 @@ def example_network(model=None, task="memory", delay_regime="random"):
 
 def example_path(pattern, **preferences):
     return pattern.format(**example_network(**preferences))
-
-
-def figure_outputs(stem, caption, category):
-    """The png (in the report) and pdf outputs of one figure."""
-    return {
-        "png": report(
-            f"results/figures/{stem}.png",
-            caption=f"../report/{caption}.rst",
-            category=category,
-        ),
-        "pdf": f"results/figures/{stem}.pdf",
-    }
 
 
 # the real-world task has no figure of its own in the paper: it takes the memory task's numbers

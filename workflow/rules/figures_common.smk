@@ -11,6 +11,8 @@ SECTIONS = {
     "stability": "4 Stability",
     "distribution": "5 Concept distribution",
     "latent": "6 Latent space",
+    "claims": "7 Claims",  # claims.smk
+    "flow": "Flow",  # flow.smk
 }
 
 

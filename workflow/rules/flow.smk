@@ -194,7 +194,7 @@ rule flow_fig_graph:
         # one flow file per branch: the first network of each
         FLOW_FORECAST_FILES[".flow.h5"][:1] + FLOW_NETWORK_FILES[".flow.h5"][:1],
     output:
-        **figure_outputs("flow_graph", "flow_graph", "Information flow"),
+        **section_figure("flow_graph", "flow_graph", "flow", "Flow graph", "flow graph"),
     log:
         "logs/flow_figures/flow_graph.log",
     benchmark:
@@ -212,7 +212,13 @@ rule flow_fig_progression:
     input:
         neurons=rules.flow_aggregate.output.neurons,
     output:
-        **figure_outputs("flow_progression", "flow_progression", "Information flow"),
+        **section_figure(
+            "flow_progression",
+            "flow_progression",
+            "flow",
+            "Progression",
+            "progression",
+        ),
     log:
         "logs/flow_figures/flow_progression.log",
     benchmark:
@@ -229,7 +235,13 @@ rule flow_fig_infoplane:
     input:
         training=rules.flow_aggregate.output.training,
     output:
-        **figure_outputs("flow_infoplane", "flow_infoplane", "Information flow"),
+        **section_figure(
+            "flow_infoplane",
+            "flow_infoplane",
+            "flow",
+            "Information plane",
+            "information plane",
+        ),
     log:
         "logs/flow_figures/flow_infoplane.log",
     benchmark:
@@ -247,7 +259,13 @@ rule flow_fig_gradients:
         training=rules.flow_aggregate.output.training,
         phases=rules.flow_aggregate.output.phases,
     output:
-        **figure_outputs("flow_gradients", "flow_gradients", "Information flow"),
+        **section_figure(
+            "flow_gradients",
+            "flow_gradients",
+            "flow",
+            "Gradient phases",
+            "gradient phases",
+        ),
     log:
         "logs/flow_figures/flow_gradients.log",
     benchmark:
@@ -265,7 +283,13 @@ rule flow_fig_relay:
     input:
         neurons=rules.flow_aggregate.output.neurons,
     output:
-        **figure_outputs("flow_relay", "flow_relay", "Information flow"),
+        **section_figure(
+            "flow_relay",
+            "flow_relay",
+            "flow",
+            "Relay vs progression",
+            "relay vs progression",
+        ),
     log:
         "logs/flow_figures/flow_relay.log",
     benchmark:

@@ -7,9 +7,9 @@ rule generate_task:
     output:
         f"{TASK_DATA}/{{split}}.h5",
     log:
-        log_path("generate_task", TASK_DATA_KEY + "/{split}"),
+        log_path("generate_task", f"{TASK_DATA_KEY}/{{split}}"),
     benchmark:
-        benchmark_path("generate_task", TASK_DATA_KEY + "/{split}")
+        benchmark_path("generate_task", f"{TASK_DATA_KEY}/{{split}}")
     conda:
         CONDA_ENV
     params:

@@ -20,18 +20,18 @@ import pandas as pd
 from inforelay.core.stats import holm
 
 __all__ = [
-    "HELD",
-    "NOT_HELD",
-    "INCONCLUSIVE",
     "CLAIM_COLUMNS",
+    "HELD",
+    "INCONCLUSIVE",
+    "NOT_HELD",
     "ClaimSpec",
     "Evidence",
     "VerdictRule",
-    "verdict",
     "claim_row",
-    "missing_row",
     "finalize",
     "format_number",
+    "missing_row",
+    "verdict",
 ]
 
 HELD, NOT_HELD, INCONCLUSIVE = "held", "not held", "inconclusive"

@@ -23,9 +23,13 @@ from inforelay.claims.engine import (
     claim_row,
     finalize,
 )
-from inforelay.claims.statistics import binomial_evidence, median_evidence, signed_rank_evidence
+from inforelay.claims.statistics import (
+    binomial_evidence,
+    median_evidence,
+    signed_rank_evidence,
+)
 
-__all__ = ["evaluate_flow_claims", "FLOW_CLAIMS", "COMPRESSION_NEEDED", "CLAIM_COLUMNS"]
+__all__ = ["CLAIM_COLUMNS", "COMPRESSION_NEEDED", "FLOW_CLAIMS", "evaluate_flow_claims"]
 
 Row = dict[str, Any]
 _RHO_TEST = "one-sided Wilcoxon signed-rank of the per-network rho (> 0)"

@@ -24,18 +24,18 @@ from inforelay.claims.engine import ClaimSpec, Evidence, claim_row, format_numbe
 from inforelay.core.keys import NETWORK_KEYS
 
 __all__ = [
-    "KEYS",
     "GATED",
-    "RANDOM_REGIME",
+    "KEYS",
     "POOLED",
+    "RANDOM_REGIME",
     "TABLE_COLUMNS",
     "load_table",
+    "model_cells",
     "model_rank",
     "models_in_order",
-    "model_cells",
     "per_model_rows",
-    "versus_rnn_rows",
     "summary_column",
+    "versus_rnn_rows",
 ]
 
 KEYS = list(NETWORK_KEYS)

@@ -39,7 +39,7 @@ from inforelay.claims.paper_knockout import KNOCKOUT_CLAIMS, knockout_claims
 from inforelay.claims.paper_stability import STABILITY_CLAIMS, stability_claims
 from inforelay.claims.paper_structure import STRUCTURE_CLAIMS, structure_claims
 
-__all__ = ["CLAIM_COLUMNS", "TABLE_COLUMNS", "PAPER_CLAIMS", "evaluate_claims"]
+__all__ = ["CLAIM_COLUMNS", "PAPER_CLAIMS", "TABLE_COLUMNS", "evaluate_claims"]
 
 #: every claim of the paper, in report order
 PAPER_CLAIMS = {

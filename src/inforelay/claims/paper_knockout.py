@@ -20,7 +20,7 @@ from inforelay.claims.engine import ClaimSpec, missing_row
 from inforelay.claims.groups import KEYS, load_table, per_model_rows
 from inforelay.claims.statistics import signed_rank_evidence
 
-__all__ = ["KNOCKOUT_CLAIMS", "CHANCE", "LOST_NEEDED", "knockout_claims"]
+__all__ = ["CHANCE", "KNOCKOUT_CLAIMS", "LOST_NEEDED", "knockout_claims"]
 
 Row = dict[str, Any]
 _WILCOXON = "one-sided Wilcoxon signed-rank over networks"
@@ -57,7 +57,7 @@ C10B = ClaimSpec(
     "C10b",
     "the damage grows with the size of the knocked-out set (\"as the set size decreases, the "
     "effect of the knockout diminishes\")",
-    "per network: Spearman rho between k (1..N) and the drop of the mean accuracy over concepts "
+    "per network: Spearman rho between k (1..N−1) and the drop of the mean accuracy over concepts "
     "under the relay sets, mean over ranked concepts",
     _WILCOXON,
 )
@@ -107,8 +107,10 @@ def _rank_correlation(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _damage_trend(df: pd.DataFrame) -> pd.DataFrame:
-    """Per network: mean over ranked concepts of rho(k, drop of the mean accuracy)."""
-    relay = df[(df["set_kind"] == "relay") & (df["k"] >= 1)]
+    """Per network: mean over ranked concepts of rho(k, drop of the mean accuracy), k = 1..N−1
+    (the whole layer, k = N, is C10a's)."""
+    n_units = int(df["k"].max())
+    relay = df[(df["set_kind"] == "relay") & df["k"].between(1, n_units - 1)]
     acc = _mean_accuracy(relay, [*KEYS, "ranked_concept", "k"]).rename("acc").reset_index()
     base = _mean_accuracy(df[df["set_kind"] == "baseline"], KEYS).rename("base").reset_index()
     acc = acc.merge(base, on=KEYS)

@@ -1,9 +1,9 @@
 """The paper's claims about the relay over time (Figs. 7–9): C4a/b, C5a–d, C15, C16.
 
-Input: the ``stability`` table (``concept``, ``measure`` r | overlap, ``window`` all | first,
-``value``, ``n_defined``; :func:`inforelay.pipeline.aggregate.stability_table`). ``all`` averages
-the consecutive pairs from ``t_k`` to the last step (1 pair for delay 1, 5 for delay 5 and random),
-``first`` only ``(t_k, t_k + 1)``. Regimes are compared on a common window: ``first`` across
+Input: the ``stability`` table (``concept``, ``measure`` r | overlap, ``window`` all | first |
+late, ``value``, ``n_defined``; :func:`inforelay.pipeline.aggregate.stability_table`). ``all``
+averages the consecutive pairs from ``t_k`` to the last step (1 pair for delay 1, 5 for delay 5 and
+random), ``first`` only ``(t_k, t_k + 1)``, ``late`` the pairs from ``t_k + 3`` on. Regimes are compared on a common window: ``first`` across
 fixed delays, ``all`` for delay 5 against random (both have 5 pairs). Definitions:
 ``docs/claims.md``.
 """
@@ -27,9 +27,13 @@ from inforelay.claims.groups import (
     per_model_rows,
     versus_rnn_rows,
 )
-from inforelay.claims.statistics import contrast_evidence, rank_sum_evidence, signed_rank_evidence
+from inforelay.claims.statistics import (
+    contrast_evidence,
+    rank_sum_evidence,
+    signed_rank_evidence,
+)
 
-__all__ = ["STABILITY_CLAIMS", "LONG_DELAY", "stability_claims", "late_minus_first"]
+__all__ = ["LONG_DELAY", "STABILITY_CLAIMS", "late_minus_first", "stability_claims"]
 
 Row = dict[str, Any]
 _MANN_WHITNEY = "one-sided Mann–Whitney U between groups of networks"
@@ -73,16 +77,16 @@ C15 = ClaimSpec(
     "C15",
     "GRU/LSTM relay settles after a brief equilibration and then stays (\"following a brief "
     "equilibration phase of about three time points, remains localized\")",
-    f"per delay-{LONG_DELAY} network: mean r of the pairs after the first minus r of (t_k, t_k+1), "
-    "mean over concepts (later pairs from windows all and first)",
+    f"per delay-{LONG_DELAY} network: mean r of the pairs from t_k+3 on (window late) minus r of "
+    "(t_k, t_k+1) (window first), mean over concepts",
     "one-sided Wilcoxon signed-rank over networks",
 )
 C16 = ClaimSpec(
     "C16",
     "RNN relay keeps moving after the equilibration (\"in the RNN, the information does not stay "
     "localized but instead moves around\")",
-    f"per delay-{LONG_DELAY} network: mean r of the pairs after (t_k, t_k+1), mean over concepts; "
-    "GRU (LSTM) minus RNN",
+    f"per delay-{LONG_DELAY} network: mean r of the pairs from t_k+3 on (window late), mean over "
+    "concepts; GRU (LSTM) minus RNN",
     _MANN_WHITNEY,
 )
 STABILITY_CLAIMS = (*C4.values(), *C5.values(), C15, C16)
@@ -116,19 +120,23 @@ def _gap_contrast(spec: ClaimSpec, per_net: pd.DataFrame, fixed: pd.Series) -> l
 
 
 def late_minus_first(df: pd.DataFrame, measure: str = "r") -> pd.DataFrame:
-    """Per network: mean over concepts of (mean value over the pairs after the first) − first.
+    """Per network: mean over concepts of (mean value over the late pairs) − first pair.
 
-    The later pairs' mean is recovered exactly from the two windows: ``value`` is the mean over
-    defined pairs, so ``late = (n_all · v_all − n_first · v_first) / (n_all − n_first)``.
+    The late pairs are window ``late`` (from t_k + 3 on) when the table has it; else the pairs
+    after the first, recovered exactly from windows ``all`` and ``first`` (``value`` is the mean
+    over defined pairs, so ``late = (n_all · v_all − n_first · v_first) / (n_all − n_first)``).
     Columns: keys, ``late``, ``first``, ``value`` (= late − first).
     """
     sel = df[df["measure"] == measure].set_index([*KEYS, "concept", "window"])
     values, counts = sel["value"].unstack("window"), sel["n_defined"].unstack("window")
-    if not {"all", "first"} <= set(values.columns):
+    if "first" in values.columns and "late" in values.columns:
+        late = values["late"].where(counts["late"] > 0)
+    elif {"all", "first"} <= set(values.columns):
+        first_sum = (values["first"] * counts["first"]).where(counts["first"] > 0, 0.0)
+        n_late = counts["all"] - counts["first"]
+        late = ((values["all"] * counts["all"] - first_sum) / n_late).where(n_late > 0)
+    else:
         return pd.DataFrame(columns=[*KEYS, "late", "first", "value"])
-    first_sum = (values["first"] * counts["first"]).where(counts["first"] > 0, 0.0)
-    n_late = counts["all"] - counts["first"]
-    late = ((values["all"] * counts["all"] - first_sum) / n_late).where(n_late > 0)
     per_concept = pd.DataFrame({"late": late, "first": values["first"]}).dropna()
     out = per_concept.groupby(KEYS, sort=True).mean()
     out["value"] = out["late"] - out["first"]
@@ -139,7 +147,7 @@ def _equilibration_rows(df: pd.DataFrame) -> list[Row]:
     """C15 (gated, delay 5: later pairs more stable than the first) and C16 (late r vs RNN)."""
     long = late_minus_first(df[df["delay_regime"] == LONG_DELAY])
     if long.empty:
-        reason = f"needs windows all and first of delay-{LONG_DELAY} networks with later pairs"
+        reason = f"needs windows first and late (or all) of delay-{LONG_DELAY} networks"
         return [missing_row(C15, reason), missing_row(C16, reason)]
     gated = long[long["model"].isin(GATED)]
     rows = per_model_rows(C15, gated, signed_rank_evidence,

@@ -20,10 +20,10 @@ from inforelay.claims.groups import KEYS, LATENT_SCORE_NAMES, load_table, per_mo
 from inforelay.claims.statistics import signed_rank_evidence
 
 __all__ = [
-    "STRUCTURE_CLAIMS",
-    "STATES_NEEDED",
-    "SMEAR_NEEDED",
     "RANDOM_MARGIN",
+    "SMEAR_NEEDED",
+    "STATES_NEEDED",
+    "STRUCTURE_CLAIMS",
     "structure_claims",
 ]
 
@@ -54,9 +54,9 @@ C11 = ClaimSpec(
 )
 C12 = ClaimSpec(
     "C12",
-    "the PCA of the hidden states resolves the 2**C concept states (\"the latent space effectively "
+    "the PCA of the hidden states resolves the 2^C concept states (\"the latent space effectively "
     "resolved these 8 states\")",
-    "per network: silhouette of the 2-PC projection of h at t_k labelled by the concept states; "
+    "per network: silhouette of the 2-PC projection of h at t_k labelled by the 2^C concept states; "
     f"null 0 (labels unrelated to the points score ≤ 0), needed {STATES_NEEDED}",
     _WILCOXON + " (against 0)",
 )
@@ -117,8 +117,11 @@ def _distribution_rows(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
     rows = per_model_rows(C6, spread, signed_rank_evidence)
     rows += [missing_row(C11, f"needs at least two concepts; task {t} has one", group=f"{t}/all")
              for t in single]
+    multi = smear[smear["n_concepts"] >= 2]
+    if multi.empty:
+        return rows + [missing_row(C11, "needs at least two concepts; every task has one")]
     smeared = partial(signed_rank_evidence, needed=SMEAR_NEEDED)
-    return rows + per_model_rows(C11, smear[smear["n_concepts"] >= 2], smeared, _smear_note)
+    return rows + per_model_rows(C11, multi, smeared, _smear_note)
 
 
 def _smear_note(nets: pd.DataFrame) -> str:
@@ -138,8 +141,9 @@ def _per_network(diff: pd.Series) -> pd.DataFrame:
 
 
 def _removal_values(df: pd.DataFrame, score: str) -> dict[str, pd.DataFrame]:
-    """Per network, from removal rows: relay − random (C7), relay − none (C13), none − random (C14)."""
-    s = _oriented(df[df["concept"] != STATES_LABEL], score).unstack("removal")
+    """Per network, from the removal rows (no ``states`` rows): relay − random (C7), relay − none
+    (C13) and none − random (C14) of the oriented ``score``."""
+    s = _oriented(df, score).unstack("removal")
     s = s.reset_index(level="n_removed")
     none = s.loc[s["n_removed"] == 0, "relay"].rename("none")
     s = s[s["n_removed"] >= 1].join(none, on=[*KEYS, "concept"])
@@ -156,16 +160,18 @@ def _latent_rows(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
     if isinstance(df, str):
         return [missing_row(spec, df) for spec in specs]
     df["n_removed"] = df["n_removed"].astype(int)
+    removal = df[df["concept"] != STATES_LABEL]
+    values = {score: _removal_values(removal, score) for score in C7}
     rows: list[Row] = []
     for score, spec in C7.items():
-        rows += per_model_rows(spec, _removal_values(df, score)["relay_vs_random"], signed_rank_evidence)
+        rows += per_model_rows(spec, values[score]["relay_vs_random"], signed_rank_evidence)
     states = df[df["concept"] == STATES_LABEL]
     if states.empty:
         rows.append(missing_row(C12, f"the latent table has no '{STATES_LABEL}' rows"))
     else:
         per_net = states.groupby(KEYS, sort=True)["silhouette"].mean().rename("value").reset_index()
         rows += per_model_rows(C12, per_net, partial(signed_rank_evidence, needed=STATES_NEEDED))
-    silhouette = _removal_values(df, "silhouette")
+    silhouette = values["silhouette"]
     rows += per_model_rows(C13, silhouette["relay_vs_none"], signed_rank_evidence)
     margin = partial(signed_rank_evidence, null=-RANDOM_MARGIN, needed=-RANDOM_MARGIN,
                      equivalence=True)

@@ -16,10 +16,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inforelay.claims.engine import CLAIM_COLUMNS, HELD, INCONCLUSIVE, NOT_HELD, format_number
+from inforelay.claims.engine import (
+    CLAIM_COLUMNS,
+    HELD,
+    INCONCLUSIVE,
+    NOT_HELD,
+    format_number,
+)
 from inforelay.claims.groups import POOLED, model_rank, summary_column
 
-__all__ = ["claims_markdown", "summary_table", "SYMBOLS", "NOT_TESTED"]
+__all__ = ["NOT_TESTED", "SYMBOLS", "claims_markdown", "summary_table"]
 
 DEFAULT_TITLE = "Claims of Hintze, Najam & Schossau, tested on this run"
 SYMBOLS = {HELD: "✓", NOT_HELD: "✗", INCONCLUSIVE: "?"}
@@ -81,13 +87,13 @@ def _summary_lines(df: pd.DataFrame, alpha: float) -> list[str]:
     lines = [
         "## Summary",
         "",
-        f"Legend: {SYMBOLS[HELD]} held · {SYMBOLS[NOT_HELD]} not held · "
+        (f"Legend: {SYMBOLS[HELD]} held · {SYMBOLS[NOT_HELD]} not held · "
         f"{SYMBOLS[INCONCLUSIVE]} inconclusive · {NOT_TESTED} not applicable. A column `task/model` "
         "also holds that model's comparison with the RNN (`task/model vs rnn`). "
-        f"Holm-corrected one-sided tests at family-wise alpha = {alpha}; rules in docs/claims.md.",
+        f"Holm-corrected one-sided tests at family-wise alpha = {alpha}; rules in docs/claims.md."),
         "",
-        f"Rows: **{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
-        f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)}).",
+        (f"Rows: **{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
+        f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)})."),
         "",
         "| id | claim | " + " | ".join(table.columns) + " |",
         "| --- | --- | " + " | ".join(":-:" for _ in table.columns) + " |",

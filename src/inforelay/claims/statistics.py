@@ -26,14 +26,14 @@ from inforelay.core.stats import finite, mean_ci, rank_sum, signed_rank
 
 __all__ = [
     "CONFIDENCE",
-    "signed_rank_evidence",
+    "binomial_evidence",
+    "contrast_evidence",
+    "fraction_ci",
+    "median_ci",
     "median_evidence",
     "rank_sum_evidence",
-    "contrast_evidence",
-    "binomial_evidence",
+    "signed_rank_evidence",
     "welch_ci",
-    "median_ci",
-    "fraction_ci",
 ]
 
 CONFIDENCE = 0.95

@@ -12,6 +12,7 @@ from inforelay.core.stats import mean_ci
 from .style import (
     ARCH_LABELS,
     TASK_LABELS,
+    fit_title,
     new_figure,
     regime_color,
     regime_label,
@@ -101,11 +102,12 @@ def plot_generalization(df: pd.DataFrame, confidence: float = 0.95) -> Figure:
             if c == 0:
                 ax.set_ylabel(f"{TASK_LABELS.get(task, task)}\naccuracy")
             if r == len(tasks) - 1:
-                ax.set_xlabel("evaluation delay")
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), title="training", fontsize="small",
-               title_fontsize="small", loc="outside right upper")
+                ax.set_xlabel("evaluation delay (time steps)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="training delay", fontsize="small", title_fontsize="small",
+               loc="outside lower center", ncol=len(labels))
     n_low, n_high = int(summary["n"].min()), int(summary["n"].max())
     n = f"{n_high}" if n_low == n_high else f"{n_low}–{n_high}"
-    fig.suptitle(f"Accuracy (mean over n = {n} networks; band: 95 % t-interval, clipped to [0, 1])",
-                 fontsize="medium")
+    title = f"Accuracy (mean over n = {n} networks; band: 95 % t-interval, clipped to [0, 1])"
+    fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from inforelay.analyses.knockout import knockout_summary
 
 from .relay import concept_color
-from .style import ARCH_LABELS, TASK_LABELS
+from .style import ARCH_LABELS, TASK_LABELS, fit_title
 from .tables import clip_interval, concept_order, error_bars, ordered, select_rows
 
 __all__ = ["plot_knockout"]
@@ -106,7 +106,7 @@ def _architecture_grid(subfig, summary: pd.DataFrame, concepts: list[str], layou
             if r == 0:
                 ax.set_title(f"accuracy of {evaluated}", fontsize="small", color=concept_color(e))
             if e == 0:
-                ax.set_ylabel(f"set of {ranked}\naccuracy", fontsize="small")
+                ax.set_ylabel(f"relay set of {ranked} out\naccuracy", fontsize="small")
             if r == len(concepts) - 1:
                 ax.set_xlabel("units knocked out k", fontsize="small")
             ax.tick_params(labelsize="x-small")
@@ -154,12 +154,14 @@ def plot_knockout(
     # the lowest value drawn: an interval's end, or the mean where a single network has none
     lowest = summary["ci_low"].fillna(summary["mean"]).clip(0, 1).min()
     low = min(0.3, float(lowest) - 0.03)
-    fig = Figure(figsize=(5.6 * len(models), 1.75 * len(concepts) + 1.4), layout="constrained")
+    n_c = len(concepts)
+    fig = Figure(figsize=((1.8 * n_c + 0.8) * len(models), 1.75 * n_c + 1.4), layout="constrained")
     subfigs = fig.subfigures(1, len(models), squeeze=False, wspace=0.02)[0]
     for subfig, model in zip(subfigs, models, strict=True):
         _architecture_grid(subfig, summary[summary["model"] == model], concepts,
                            (n_units, low, show_random))
         subfig.suptitle(ARCH_LABELS.get(model, model), fontweight="bold")
     _knockout_legend(fig, show_random)
-    fig.suptitle(_knockout_title(task, delay_regime, summary["n_networks"]), fontsize="medium")
+    title = _knockout_title(task, delay_regime, summary["n_networks"])
+    fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

@@ -19,15 +19,22 @@ from inforelay.analyses.latent import SCORES, concept_state_codes, pca_projectio
 from inforelay.analyses.summary import group_mean_ci, network_key_columns
 from inforelay.tasks import concept_labels
 
-from .style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, integer_ticks, new_figure
+from .style import (
+    ARCH_COLORS,
+    ARCH_LABELS,
+    TASK_LABELS,
+    fit_title,
+    integer_ticks,
+    new_figure,
+)
 from .tables import clip_interval, ordered, select_rows
 
 __all__ = [
     "SCORE_BOUNDS",
     "plot_pca_states",
     "plot_removal_pca",
-    "removal_scores_per_network",
     "plot_removal_scores",
+    "removal_scores_per_network",
 ]
 
 _SCORE_LABELS = {
@@ -304,15 +311,13 @@ def plot_removal_scores(
             if m == len(models) - 1:
                 ax.set_xlabel("units removed")
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper", fontsize="small")
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize="small")
     parts = (
         TASK_LABELS.get(task, task) if task else "all tasks",
         f"training delay {delay_regime}" if delay_regime else "all regimes",
         f"n = {min(n_networks)}–{max(n_networks)} networks" if n_networks and min(n_networks)
         != max(n_networks) else f"n = {max(n_networks, default=0)} networks",
     )
-    fig.suptitle(
-        f"Cluster separation as units are removed ({', '.join(parts)}; band: 95 % t-interval)",
-        fontsize="medium",
-    )
+    title = f"Cluster separation as units are removed ({', '.join(parts)}; band: 95 % t-interval)"
+    fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

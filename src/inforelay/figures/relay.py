@@ -8,6 +8,7 @@ are 0-based in the data and shown 1-based on the axes (the paper's "time point")
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -15,15 +16,15 @@ from matplotlib.figure import Figure
 
 from inforelay.tasks import concept_labels
 
-from .style import ARCH_LABELS, new_figure
+from .style import ARCH_LABELS
 
 __all__ = [
     "CONCEPT_COLORS",
     "concept_color",
-    "removal_losses",
     "plot_greedy_relay",
-    "plot_relay_over_time",
     "plot_relay_architectures",
+    "plot_relay_over_time",
+    "removal_losses",
 ]
 
 #: Colours of the three concepts (A/size, B/direction, C/hue), used by every analysis figure.
@@ -179,7 +180,12 @@ def _relay_matrices(fig: Figure, spec, R: np.ndarray, names: list[str], event_st
         image = ax.imshow(
             R[t], cmap=_CMAP, vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest"
         )
-        ax.set_xticks([])
+        if t == n_steps - 1:  # unit indices under the last matrix only
+            ax.set_xticks(np.arange(0, R.shape[2], 2 if R.shape[2] > 8 else 1))
+            ax.tick_params(axis="x", labelsize="xx-small")
+            ax.set_xlabel("unit", fontsize="x-small")
+        else:
+            ax.set_xticks([])
         ax.set_yticks(range(n_concepts))
         ax.set_yticklabels(names, fontsize="xx-small")
         ax.set_ylabel(str(t + 1), rotation=0, ha="right", va="center", fontsize="x-small")
@@ -188,7 +194,7 @@ def _relay_matrices(fig: Figure, spec, R: np.ndarray, names: list[str], event_st
             marker = {"marker": "<", "ms": 5, "clip_on": False, "color": entering}
             ax.plot(1.06, 0.5, transform=ax.transAxes, **marker)
         if t == 0:
-            ax.set_title("$R[t]$ (concepts × units)", fontsize="small")
+            ax.set_title("$R[t]$ at time point t\n(rows: concepts; columns: units)", fontsize="small")
     return image
 
 
@@ -299,7 +305,9 @@ def plot_relay_architectures(
         layout="constrained",
     )
     subfigs = fig.subfigures(len(R_by_row), 1, squeeze=False)[:, 0]
+    line_chars = int(8 * fig.get_figwidth())  # about what fits in a line of the bold title
     for subfig, (title, block) in zip(subfigs, R_by_row.items(), strict=True):
         _architecture_block(subfig, block, names, event_steps, analysis_step, vmax)
-        subfig.suptitle(title, fontweight="bold")
+        wrapped = "\n".join(textwrap.fill(line, line_chars) for line in str(title).splitlines())
+        subfig.suptitle(wrapped, fontweight="bold")
     return fig

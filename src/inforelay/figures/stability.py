@@ -20,6 +20,7 @@ from .style import (
     ARCH_COLORS,
     ARCH_LABELS,
     TASK_LABELS,
+    fit_title,
     new_figure,
     regime_label,
     regime_order,
@@ -28,10 +29,10 @@ from .tables import clip_interval, concept_order, error_bars, ordered, select_ro
 
 __all__ = [
     "MEASURE_BOUNDS",
-    "stability_summary",
-    "plot_stability",
     "distribution_summary",
     "plot_concept_distribution",
+    "plot_stability",
+    "stability_summary",
 ]
 
 _MEASURE_LABELS = {
@@ -104,7 +105,10 @@ def _long_window_regimes(summary: pd.DataFrame) -> list[str]:
 
 def _pairs_label(summary: pd.DataFrame, regimes: list[str]) -> str:
     pairs = summary.groupby("delay_regime")["n_pairs"].max()
-    return " vs ".join(f"{regime_label(r)}: {int(pairs[r])} pairs" for r in regimes)
+    counts = [int(pairs[r]) for r in regimes]
+    if len(set(counts)) == 1:
+        return f"{counts[0]} pairs each"
+    return ", ".join(f"{regime_label(r)}: {n} pairs" for r, n in zip(regimes, counts, strict=True))
 
 
 def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.95) -> Figure:
@@ -133,24 +137,25 @@ def plot_stability(df: pd.DataFrame, measure: str = "r", confidence: float = 0.9
     )
     low, high = MEASURE_BOUNDS.get(measure, (None, None))
     for t, task in enumerate(tasks):
-        panels = [(axes[t, 0], first, regimes, "first pair ($t_k$, $t_k$+1)")]
+        panels = [(axes[t, 0], first, regimes, "first step pair ($t_k$, $t_k$+1), every regime")]
         if long_regimes:
             panels.append((axes[t, 1], every, long_regimes,
-                           f"all pairs from $t_k$ ({_pairs_label(every, long_regimes)})"))
+                           f"all pairs from $t_k$\n({_pairs_label(every, long_regimes)})"))
         for ax, summary, shown, window in panels:
             _regime_points(ax, summary, task, models, shown)
-            ax.set_title(f"{TASK_LABELS.get(task, task)}, {window}", fontsize="small")
+            ax.set_title(f"{TASK_LABELS.get(task, task)}: {window}", fontsize="small")
             if measure == "r":
                 ax.axhline(0.0, color="0.6", lw=0.6, ls=":")
             if low is not None:
                 ax.set_ylim(low - 0.05, high + 0.05)
             ax.set_xlabel("training delay regime" if t == len(tasks) - 1 else "")
         axes[t, 0].set_ylabel(_AXIS_LABELS.get(measure, measure))
-    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize="small")
     n_low, n_high = int(first["n"].min()), int(first["n"].max())
     n = f"{n_high}" if n_low == n_high else f"{n_low}–{n_high}"
-    fig.suptitle(f"{_MEASURE_LABELS.get(measure, measure)} (n = {n} networks per point, "
-                 "95 % t-interval)", fontsize="medium")
+    title = f"{_MEASURE_LABELS.get(measure, measure)} (n = {n} networks per point, 95 % t-interval)"
+    fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig
 
 
@@ -195,8 +200,8 @@ def distribution_summary(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _carried_by_unit_panel(ax, nodes: pd.DataFrame, model: str, confidence: float) -> None:
     """Top panel: fraction of units carrying 0, 1, …, C concepts, mean and interval over networks."""
     s = group_mean_ci(nodes, by=["n_concepts"], value="fraction", confidence=confidence)
-    # fractions live in [0, 1]: the interval is clipped there for display
-    err = np.vstack([s["mean"] - s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1) - s["mean"]])
+    # fractions live in [0, 1]: the interval is clipped there
+    err = error_bars(clip_interval(s, (0.0, 1.0)))
     ax.bar(
         s["n_concepts"],
         s["mean"],
@@ -231,7 +236,7 @@ def _units_per_concept_panel(
             width=0.8,
         )
         stacked += frac
-    ax.set_xticks(np.arange(0, n_units + 1, 2))
+    ax.set_xticks(np.arange(0, n_units + 1, 2 if n_units > 8 else 1))
     ax.set_xlabel("units carrying a concept")
 
 
@@ -271,10 +276,11 @@ def plot_concept_distribution(
         if j == 0:
             top.set_ylabel("fraction of units")
             bottom.set_ylabel("fraction of concepts")
-    axes[1, -1].legend(fontsize="small", title="concept", title_fontsize="small")
+    handles, labels = axes[1, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize="small", title="concept (bottom row)",
+               title_fontsize="small", loc="outside lower center", ncol=len(labels))
     regime = "all regimes" if delay_regime is None else f"training delay {delay_regime}"
-    fig.suptitle(
-        f"Concept distribution at $t_k$, {TASK_LABELS.get(task, task)} ({regime})",
-        fontsize="medium",
-    )
+    title = (f"Concept distribution at $t_k$, {TASK_LABELS.get(task, task)} ({regime}; "
+             "error bars: 95 % t-interval)")
+    fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from inforelay.core.atomic import atomic_path
 __all__ = [
     "ARCH_COLORS",
     "ARCH_LABELS",
-    "TASK_LABELS",
     "DPI",
+    "TASK_LABELS",
+    "fit_title",
     "integer_ticks",
     "new_figure",
     "regime_color",
@@ -66,6 +68,13 @@ def regime_label(regime: object) -> str:
     return "random" if text == "random" else f"delay {text}"
 
 
+def fit_title(fig, text: str, chars_per_inch: float = 11.0) -> str:
+    """``text`` wrapped to lines that fit the width of ``fig`` (a medium-size suptitle holds
+    about ``chars_per_inch`` characters per inch); existing line breaks are kept."""
+    width = max(20, int(chars_per_inch * fig.get_figwidth()))
+    return "\n".join(textwrap.fill(line, width) for line in text.splitlines())
+
+
 def integer_ticks(axis, max_ticks: int = 8) -> None:
     """Only whole-number ticks on ``axis`` (``ax.xaxis`` / ``ax.yaxis``): counts, unit indices,
     time steps."""
@@ -80,13 +89,17 @@ def new_figure(
     sharex: bool | str = False,
     sharey: bool | str = False,
     squeeze: bool = False,
+    gridspec_kw: dict | None = None,
     **kwargs,
 ) -> tuple[Figure, object]:
-    """A pyplot-free figure with a grid of axes (``squeeze=False``: always a 2-D array)."""
+    """A pyplot-free figure with a grid of axes (``squeeze=False``: always a 2-D array;
+    ``gridspec_kw`` as for :meth:`matplotlib.figure.Figure.subplots`, e.g. ``width_ratios``)."""
     fig = Figure(
         figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained", **kwargs
     )
-    axes = fig.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=squeeze)
+    axes = fig.subplots(
+        nrows, ncols, sharex=sharex, sharey=sharey, squeeze=squeeze, gridspec_kw=gridspec_kw
+    )
     return fig, axes
 
 

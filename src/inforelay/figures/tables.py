@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["ordered", "concept_order", "select_rows", "clip_interval", "error_bars"]
+__all__ = ["clip_interval", "concept_order", "error_bars", "ordered", "select_rows"]
 
 
 def ordered(values: Iterable[object], preferred: Sequence[str]) -> list[str]:

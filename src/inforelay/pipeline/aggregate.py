@@ -79,11 +79,13 @@ def _over_networks(relay_files: PathsWithKeys, one_network: Any, **options: Any)
     return pd.concat(frames, ignore_index=True)
 
 
-#: windows of consecutive-step pairs after ``t_k`` the stability is averaged over: ``all`` pairs
-#: to the last step (their number grows with the delay: 1 for delay 1, 5 for delay 5 and random),
-#: and the ``first`` pair (t_k, t_k + 1), which every regime has — regimes are compared on it
-#: (docs/method.md, stability)
-STABILITY_WINDOWS: dict[str, int | None] = {"all": None, "first": 1}
+#: windows of consecutive-step pairs (t, t+1) the stability is averaged over, as (first t after
+#: ``t_k``, number of pairs or ``None`` for all to the last step): ``all`` pairs (their number
+#: grows with the delay: 1 for delay 1, 5 for delay 5 and random), the ``first`` pair
+#: (t_k, t_k + 1), which every regime has — regimes are compared on it — and the ``late`` pairs
+#: from t_k + 3 on, after the paper's "equilibration phase of about three time points" (none for
+#: delays below 4). docs/method.md, stability.
+STABILITY_WINDOWS: dict[str, tuple[int, int | None]] = {"all": (0, None), "first": (0, 1), "late": (3, None)}
 
 
 def windowed_stability(
@@ -107,10 +109,13 @@ def windowed_stability(
     result, R = relay_values(path, state, values)
     t_k = result.analysis_step
     frames = []
-    for window, n_pairs in STABILITY_WINDOWS.items():
-        steps = R if n_pairs is None else R[: t_k + 1 + n_pairs]
+    for window, (offset, n_pairs) in STABILITY_WINDOWS.items():
+        start = t_k + offset
+        if start + 1 >= R.shape[0]:
+            continue  # the window has no pair in this recording (e.g. "late" at delay 1)
+        steps = R if n_pairs is None else R[: start + 1 + n_pairs]
         try:
-            df = network_stability_table(steps, t_k, concept_names=concept_names, method=method)
+            df = network_stability_table(steps, start, concept_names=concept_names, method=method)
         except ValueError as err:
             raise ValueError(f"{path}: {err}") from err
         df.insert(2, "window", window)

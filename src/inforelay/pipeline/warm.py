@@ -46,11 +46,16 @@ __all__ = ["CPU_LOG_PREFIX", "PRELOADED_STEPS", "enabled", "run_warm", "serve", 
 #: the job log line that records a warm step's CPU time (user + system, seconds)
 CPU_LOG_PREFIX = "step CPU time"
 
-#: step modules the server imports before it forks (the per-network rules: 720 jobs each)
-PRELOADED_STEPS = tuple(
-    f"inforelay.pipeline.steps.{name}"
-    for name in ("tasks", "train", "record", "evaluate", "relay", "knockout", "latent")
-)
+#: modules the server imports before it forks: the per-network rules' steps (720 jobs each) and
+#: what they import only when called (scikit-learn, scipy.stats: ~1 s per job otherwise)
+PRELOADED_STEPS = (
+    *(
+        f"inforelay.pipeline.steps.{name}"
+        for name in ("tasks", "train", "record", "evaluate", "relay", "knockout", "latent")
+    ),
+    "sklearn.cluster", "sklearn.decomposition", "sklearn.metrics", "sklearn.utils",
+    "scipy.sparse", "scipy.stats",
+)  # fmt: skip
 _FALSE = {"0", "false", "no", "off"}
 _INT = struct.Struct("!i")
 _LENGTH = struct.Struct("!Q")

@@ -34,17 +34,17 @@ from inforelay.tasks import CONCEPT_NAMES, generate, real_task_split, task_param
 
 __all__ = [
     "STABILITY_MEASURES",
-    "fig_tasks",
-    "fig_italypower",
+    "fig_distribution",
     "fig_generalization",
     "fig_greedy",
+    "fig_italypower",
     "fig_knockout",
-    "fig_relay_time",
-    "fig_relay_architectures",
-    "fig_stability",
-    "fig_distribution",
     "fig_pca",
     "fig_pca_removal",
+    "fig_relay_architectures",
+    "fig_relay_time",
+    "fig_stability",
+    "fig_tasks",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -116,7 +116,7 @@ def relay_block_titles(fixed_delay: str | None, analysis_delay: int) -> dict[str
     largest fixed delay, said so) and the random-delay networks."""
     fixed = f"networks trained with delay {fixed_delay}"
     if fixed_delay is not None and str(fixed_delay) != "5":
-        fixed += " (largest fixed delay of this run; the paper shows delay 5)"
+        fixed += "\n(the largest fixed delay of this run; the paper shows delay 5)"
     return {
         "fixed": fixed,
         "random": f"networks trained with random delays 1–5, analysed at delay {analysis_delay}",
@@ -168,7 +168,7 @@ def fig_pca(activations: PathLike, png: PathLike) -> None:
     """Fig. 12: PCA of the hidden state at t_k, coloured by the 8 concept states."""
     recording = read_activations(activations)
     t_k = recording.info_length - 1
-    title = f"{recording.attrs['model'].upper()}, {recording.attrs['task']} task, t_k = {t_k}"
+    title = f"{recording.attrs['model'].upper()}, {recording.attrs['task']} task, $t_k$ = {t_k + 1} (time point)"
     figure = plot_pca_states(recording.hidden[:, t_k, :], recording.concepts,
                              recording.concept_names, title=title)
     _save(figure, png)
@@ -177,11 +177,12 @@ def fig_pca(activations: PathLike, png: PathLike) -> None:
 def fig_pca_removal(activations: PathLike, relay: PathLike, scores: PathLike, table: PathLike,
                     png: PathLike, summary_png: PathLike) -> None:
     """Fig. 13: PCA as units are removed in relay order vs at random (one network), and the
-    cluster scores over all networks (``summary_png``)."""
+    cluster scores over all networks of that network's task (``summary_png``)."""
     recording = read_activations(activations)
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
     figure = plot_removal_pca(recording.hidden[:, t_k, :], recording.concepts, hidden.order[t_k],
                               pd.read_csv(scores), recording.concept_names, curve=hidden.curve[t_k])
     _save(figure, png)
-    _save(plot_removal_scores(_table(table)), summary_png)
+    # the summary shows the example network's task (the paper's: memory), all its regimes
+    _save(plot_removal_scores(_table(table), task=str(recording.attrs["task"])), summary_png)
