@@ -12,6 +12,11 @@ numbers of :data:`REFERENCE` stated below.
 
     python bench/pipeline.py                      # tests/data/tiny_flow.yaml vs REFERENCE
     python bench/pipeline.py --config config/quick.yaml --reference /tmp/previous
+    python bench/pipeline.py --existing /path/to/finished/run --snakemake-cpu 1234
+
+With ``--existing`` it runs nothing and reports a finished run's cost per rule: wall seconds, and
+CPU seconds split into start-up and compute (warm jobs log their fork's CPU time,
+:mod:`inforelay.pipeline.warm`; Snakemake's benchmark measures only the waiting job process).
 """
 
 from __future__ import annotations
@@ -133,6 +138,43 @@ def summary(jobs: pd.DataFrame, reference: dict[str, float]) -> pd.DataFrame:
     return out
 
 
+def cost_breakdown(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Per rule: jobs, wall seconds, and CPU seconds split into start-up and compute.
+
+    A warm job (``step_cpu_s`` known) spends its own process's CPU on start-up (Python, Snakemake's
+    script preamble, the hand-over) and its fork's on the step; for a job that ran in process the
+    two cannot be told apart, so its CPU is listed as ``in_process_cpu_s``.
+    """
+    warm = jobs["step_cpu_s"].notna()
+    table = jobs.assign(
+        startup_cpu_s=jobs["cpu_s"].where(warm, 0.0),
+        compute_cpu_s=jobs["step_cpu_s"].where(warm, 0.0),
+        in_process_cpu_s=jobs["cpu_s"].where(~warm, 0.0),
+        warm=warm,
+    )
+    out = table.groupby("rule").agg(
+        jobs=("wall_s", "size"), warm_jobs=("warm", "sum"), wall_total_s=("wall_s", "sum"),
+        startup_cpu_s=("startup_cpu_s", "sum"), compute_cpu_s=("compute_cpu_s", "sum"),
+        in_process_cpu_s=("in_process_cpu_s", "sum"),
+    )  # fmt: skip
+    return out.sort_values("wall_total_s", ascending=False)
+
+
+def report_existing(workdir: Path, snakemake_cpu_s: float | None) -> None:
+    """Print the cost breakdown of a finished run in ``workdir`` (its benchmarks and logs)."""
+    table = cost_breakdown(benchmark_table(workdir))
+    total = table[["startup_cpu_s", "compute_cpu_s", "in_process_cpu_s"]].sum()
+    print(f"run: {workdir}  jobs: {int(table['jobs'].sum())}  warm: {int(table['warm_jobs'].sum())}\n")
+    print(table.to_markdown(floatfmt=".1f"))
+    print(f"\nCPU seconds: start-up of warm jobs {total['startup_cpu_s']:.0f}, their steps "
+          f"{total['compute_cpu_s']:.0f}, jobs run in process {total['in_process_cpu_s']:.0f}")
+    if snakemake_cpu_s is not None:
+        print(f"Snakemake's own process: {snakemake_cpu_s:.0f} CPU seconds")
+        overhead = total["startup_cpu_s"] + snakemake_cpu_s
+        print(f"start-up and scheduling: {overhead / (overhead + total['compute_cpu_s']):.1%} of the CPU time "
+              "of warm jobs plus Snakemake (reference: at most 25 %)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", type=Path, default=REPO_ROOT / REFERENCE["config"])
@@ -140,7 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=None,
                         help="another checkout to run first as the reference (default: REFERENCE)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directories")
+    parser.add_argument("--existing", type=Path, default=None,
+                        help="only report the cost of the finished run in this directory")
+    parser.add_argument("--snakemake-cpu", type=float, default=None,
+                        help="with --existing: CPU seconds of the Snakemake process itself")
     args = parser.parse_args(argv)
+    if args.existing is not None:
+        report_existing(args.existing.resolve(), args.snakemake_cpu)
+        return 0
 
     config = args.config.resolve()
     label, ref_total, ref_medians = REFERENCE["label"], REFERENCE["end_to_end_s"], REFERENCE["median_wall_s"]

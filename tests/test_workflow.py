@@ -399,6 +399,25 @@ def test_changing_threads_or_analysis_sizes_retrains_nothing(tiny_run):
     counts = dry_run(workdir, "--configfile", "analysis.yaml")
     assert counts.get("record", 0) > 0, counts
     assert "train" not in counts, counts
+    # new evaluation delays or another analysis delay for random-regime networks: new evaluation
+    # or analysis sets, never new training data
+    for key, value in (("evaluation_delays", [0, 1, 2]), ("random_analysis_delay", 2)):
+        other = yaml.safe_load(TINY.read_text())
+        other["tasks"][key] = value
+        (workdir / f"{key}.yaml").write_text(yaml.safe_dump(other))
+        counts = dry_run(workdir, "--configfile", f"{key}.yaml")
+        assert counts and "train" not in counts, (key, counts)
+
+
+def test_the_job_runner_is_outside_every_code_digest():
+    """How a job is started (pipeline.jobs, pipeline.warm) cannot change a result: editing it
+    must not rerun 720 networks, so no rule's digest covers it; a step module is covered."""
+    from inforelay.pipeline.provenance import RUNNER_MODULES, module_closure, script_modules
+
+    train = ROOT / "workflow" / "scripts" / "train.py"
+    assert script_modules(train) == ("inforelay.pipeline.steps.train",)
+    closure = set(module_closure(*script_modules(train)))
+    assert "inforelay.nets.training" in closure and not closure & RUNNER_MODULES
 
 
 # ------------------------------------------------------------- results follow the library code --
