@@ -34,7 +34,7 @@ def claim_section(rows: pd.DataFrame) -> str:
     """The markdown section of one claim id."""
     first = rows.iloc[0]
     lines = [f"#### {first['id']}: {first['claim']}", "",
-             f"Per network: {first['statistic']}. Test: {first['test']}.", "",
+             f"Statistic: {first['statistic']}. Test: {first['test']}.", "",
              "| group | effect | 95 % CI | p | p (Holm) | n | verdict |",
              "| --- | ---: | --- | ---: | ---: | ---: | --- |"]  # fmt: skip
     for _, row in rows.iterrows():
