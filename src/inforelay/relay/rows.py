@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from inforelay.info.codes import pack_codes_with_count
-from inforelay.relay.tables import cmi_sums, live_groups
+from inforelay.relay.tables import cmi_sums
 
 __all__ = ["TIE_TOLERANCE", "Search", "SearchPath", "Rows", "merge_rows", "last_tied"]
 
@@ -72,22 +72,23 @@ def merge_rows(search: Search, clog: np.ndarray) -> tuple[Rows, np.ndarray, int]
     """The weighted distinct rows of a search, and the dense codes of ``Y`` and their number."""
     n = search.x.size
     xz = search.x * 2 + search.z
-    y_codes, m_y = pack_codes_with_count(search.bits)
+    y_codes, m_y = pack_codes_with_count(search.bits, validate=False)  # checked by the caller
     row_key = y_codes * 4 + xz
     row_counts = np.bincount(row_key, minlength=m_y * 4)
-    table = row_counts.reshape(m_y, 2, 2)
-    whole = np.add.reduce(table, axis=0, keepdims=True)
-    if live_groups(whole)[0]:
-        cmi_full = float(cmi_sums(table, clog)) / n
+    c00, c01, c10, c11 = np.bincount(xz, minlength=4).tolist()
+    if min(c00 + c01, c10 + c11, c00 + c10, c01 + c11) > 0:
+        cmi_full = float(cmi_sums(row_counts.reshape(m_y, 2, 2), clog)) / n
+        whole = np.array([[[c00, c01], [c10, c11]]])
         full = float(cmi_sums(whole, clog)) / n - cmi_full
     else:  # X_in or X_out constant: no information at all, exactly
         cmi_full = full = 0.0
-    present = row_counts > 0
-    inverse = (present.cumsum() - 1)[row_key]
-    first = np.empty(int(np.count_nonzero(present)), dtype=np.int64)
-    first[inverse] = np.arange(n)  # one sample per distinct row (equal keys have equal bits)
-    weights = row_counts[present].astype(np.float64)
-    return Rows(search.bits[first], xz[first], weights, n, full, cmi_full), y_codes, m_y
+    present = np.flatnonzero(row_counts)  # the distinct (Y, X_in, X_out) keys, ascending
+    sample = np.empty(row_counts.size, dtype=np.intp)
+    sample[row_key] = np.arange(n)  # one sample per key (equal keys have equal bits)
+    first = sample.take(present)
+    weights = row_counts.take(present).astype(np.float64)
+    rows = Rows(search.bits.take(first, axis=0), present & 3, weights, n, full, cmi_full)
+    return rows, y_codes, m_y
 
 
 def last_tied(order: np.ndarray, curve: np.ndarray, step: int, remaining: np.ndarray, cmi_full: float) -> None:

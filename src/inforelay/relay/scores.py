@@ -20,10 +20,12 @@ from inforelay.relay.tables import clog_table
 
 # The X_in margins (x = 0, 1) and X_out margins (z = 0, 1) of the cells 00, 01, 10, 11, with the
 # total first; then a group's nine terms (four cells, total, margins). Integer matrices: numpy's
-# own matmul loop (never a multithreaded BLAS call), the cheapest on these tiny tables.
+# own matmul loop (never a multithreaded BLAS call) is the cheapest on a few columns, but it
+# multiplies every zero too: from _FEW_COLUMNS columns on, slice additions are several times faster.
 _MARGINS = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], dtype=np.intp)
 _TOTAL_AND_MARGINS = np.concatenate([np.ones((1, 4), dtype=np.intp), _MARGINS])
 _NINE = np.concatenate([np.eye(4, dtype=np.intp), _TOTAL_AND_MARGINS])
+_FEW_COLUMNS = 128
 
 __all__ = [
     "SMALL_GROUP",
@@ -33,8 +35,24 @@ __all__ = [
     "candidate_scores",
     "small_child_table",
     "unit_cell_counts",
+    "nine_terms",
 ]
 
+
+def nine_terms(cells: np.ndarray) -> np.ndarray:
+    """``(9, M)`` terms of ``(4, M)`` integer cells: the four cells, the total, the ``X_in``
+    margins (x = 0, 1) and the ``X_out`` margins (z = 0, 1)."""
+    if cells.shape[1] < _FEW_COLUMNS:
+        return _NINE @ cells
+    terms = np.empty((9, cells.shape[1]), dtype=cells.dtype)
+    terms[:4] = cells
+    c00, c01, c10, c11 = cells
+    np.add(c00, c01, out=terms[5])
+    np.add(c10, c11, out=terms[6])
+    np.add(c00, c10, out=terms[7])
+    np.add(c01, c11, out=terms[8])
+    np.add(terms[5], terms[6], out=terms[4])
+    return terms
 
 
 def group_cells(cell: np.ndarray, weights: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,8 +76,8 @@ def child_cells(cells: np.ndarray, ones: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _sizes_and_liveness(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Samples per group and whether both ``X_in`` and both ``X_out`` values occur, from ``(4, G)`` cells."""
-    totals = _TOTAL_AND_MARGINS @ cells
-    return totals[0], np.minimum.reduce(totals[1:]) > 0
+    totals = nine_terms(cells)
+    return totals[4], np.minimum.reduce(totals[5:]) > 0
 
 
 def child_scores(ones: np.ndarray, cells: np.ndarray, sizes: np.ndarray, clog: np.ndarray) -> np.ndarray:
@@ -92,7 +110,7 @@ def _large_group_scores(ones: np.ndarray, cells: np.ndarray, clog: np.ndarray) -
     np.add.reduce(by_xz, axis=2, out=one[:, 5:7])  # X_in = 0, 1
     np.add.reduce(by_xz, axis=1, out=one[:, 7:9])  # X_out = 0, 1
     np.add.reduce(one[:, 5:7], axis=1, out=one[:, 4])  # total
-    np.subtract(_NINE @ cells, one, out=counts[:, 0])
+    np.subtract(nine_terms(cells), one, out=counts[:, 0])
     terms = clog.take(counts)
     return np.add.reduce(terms[:, :, :5], axis=(1, 2)) - np.add.reduce(terms[:, :, 5:], axis=(1, 2))
 
@@ -104,6 +122,20 @@ SMALL_GROUP = 31
 _BASE = SMALL_GROUP + 1
 _CODE = np.array([1, _BASE, _BASE**2, _BASE**3], dtype=np.intp)  # cells 00, 01, 10, 11 → one code
 _SMALL_TABLE: list[np.ndarray] = []
+
+
+def _cell_codes(cells: np.ndarray) -> np.ndarray:
+    """``(M,)`` codes ``c00 + 32 c01 + 32² c10 + 32³ c11`` of ``(4, M)`` cells of at most
+    :data:`SMALL_GROUP` samples each."""
+    if cells.shape[1] < _FEW_COLUMNS:
+        return _CODE @ cells
+    code = cells[3] * _BASE
+    code += cells[2]
+    code *= _BASE
+    code += cells[1]
+    code *= _BASE
+    code += cells[0]
+    return code
 
 
 def small_child_table() -> np.ndarray:
@@ -133,7 +165,7 @@ def _small_group_scores(ones: np.ndarray, cells: np.ndarray) -> np.ndarray:
     code1 += ones[:, 1]
     code1 *= _BASE
     code1 += ones[:, 0]
-    code0 = (_CODE @ cells) - code1  # the bit-0 child: the group's cells minus the bit-1 ones
+    code0 = _cell_codes(cells) - code1  # the bit-0 child: the group's cells minus the bit-1 ones
     table = small_child_table()
     return table.take(code0) + table.take(code1)
 
@@ -155,12 +187,12 @@ def candidate_scores(ones: np.ndarray, cells: np.ndarray, sizes: np.ndarray, clo
         code1 += ones[0]
         table = small_child_table()
         phi = table.take(code1)
-        phi += table.take((_CODE @ cells) - code1)
+        phi += table.take(_cell_codes(cells) - code1)
         return np.add.reduce(phi, axis=1)
     k, n_groups = ones.shape[1:]
-    one = (_NINE @ ones.reshape(4, k * n_groups)).reshape(9, k, n_groups)  # the bit-1 child's terms
+    one = nine_terms(ones.reshape(4, k * n_groups)).reshape(9, k, n_groups)  # the bit-1 child's terms
     terms = clog.take(one)
-    terms += clog.take((_NINE @ cells)[:, None, :] - one)  # the bit-0 child's: the group's minus bit-1
+    terms += clog.take(nine_terms(cells)[:, None, :] - one)  # the bit-0 child's: the group's minus bit-1
     per_term = np.add.reduce(terms, axis=2)  # (9, K)
     return np.add.reduce(per_term[:5], axis=0) - np.add.reduce(per_term[5:], axis=0)
 

@@ -61,10 +61,10 @@ def cmi_sums(counts: np.ndarray, clog: np.ndarray) -> np.ndarray:
     cx, cz, cg = margins(counts)
     lead = counts.shape[:-3]
     add = np.add.reduce
-    s_xzg = add(clog[counts].reshape(*lead, -1), axis=-1)
-    s_xg = add(clog[cx].reshape(*lead, -1), axis=-1)
-    s_zg = add(clog[cz].reshape(*lead, -1), axis=-1)
-    s_g = add(clog[cg].reshape(*lead, -1), axis=-1)
+    s_xzg = add(clog.take(counts).reshape(*lead, -1), axis=-1)
+    s_xg = add(clog.take(cx).reshape(*lead, -1), axis=-1)
+    s_zg = add(clog.take(cz).reshape(*lead, -1), axis=-1)
+    s_g = add(clog.take(cg).reshape(*lead, -1), axis=-1)
     return (s_g + s_xzg) - (s_xg + s_zg)
 
 
