@@ -8,6 +8,7 @@ Times (one process, one core: BLAS/OpenMP pools limited to one thread; wall and 
   12 units × {1k, 3k, 10k} samples, and the fast one at 64 and 256 units × 3k samples; the
   *strawman* (:func:`inforelay.relay.reference.reference_greedy_relay`, ``np.unique(axis=0)``
   on stacked columns) once at 12 × 3k, only to show how far it is from the plain one;
+- compiling the few-unit search (Numba, an empty cache) and loading it from the cache;
 - a shuffle null (100 and 1,000 permutations of ``X_in``) of one search;
 - binarization of 12 units × 3k samples: exact 1-D 2-means vs scikit-learn KMeans vs median;
 - the per-network cost: :func:`inforelay.relay.relay_all_states` on a synthetic LSTM-like
@@ -216,6 +217,26 @@ def bench_null(quick: bool) -> list[str]:
     return rows
 
 
+def bench_compile(quick: bool) -> list[str]:
+    """Table rows: compiling the few-unit search (empty Numba cache), then loading it from the cache."""
+    import subprocess
+    import sys
+    import tempfile
+
+    code = (
+        "import time; t = time.perf_counter(); "
+        "from inforelay.relay.few_units import compile_search; compile_search(); "
+        "print(time.perf_counter() - t)"
+    )
+    rows = ["| few-unit search, in a new process (import of Numba included) | wall (s) |", "|---|---:|"]
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for label in ("compile (empty cache)", "load from the cache"):
+            out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+            rows.append(f"| {label} | {float(out.stdout):.2f} |")
+    return rows
+
+
 def bench_binarize(quick: bool) -> list[str]:
     """Table rows: the binarization methods on 12 units × 3,000 samples."""
     rng = np.random.default_rng(7)
@@ -322,6 +343,8 @@ def _run(args: argparse.Namespace) -> int:
     )
     print("## One greedy search (median)\n")
     print("\n".join(bench_greedy(args.quick)))
+    print("\n## Compiling the few-unit search (once per machine)\n")
+    print("\n".join(bench_compile(args.quick)))
     print("\n## Binarization\n")
     print("\n".join(bench_binarize(args.quick)))
     print("\n## Shuffle null\n")

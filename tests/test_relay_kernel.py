@@ -123,16 +123,3 @@ def test_binary_inputs_are_checked():
     assert_same(greedy_relay(pm, pm, bits), greedy_relay(x % 2, x % 2, bits))
 
 
-
-
-@pytest.mark.parametrize("max_count", [5, 400])
-def test_candidate_scores_equal_summed_child_scores(max_count):
-    """Both paths of ``candidate_scores`` (small groups: table; else c log c terms) sum ``child_scores``."""
-    rng = np.random.default_rng(max_count)
-    cells = rng.integers(0, max_count + 1, (4, 7))
-    ones = rng.integers(0, 1 << 30, (5, 4, 7)) % (cells + 1)  # bit-1 cells within the groups' cells
-    sizes = cells.sum(axis=0)
-    clog = scores_mod.clog_table(int(sizes.max()))
-    expected = scores_mod.child_scores(ones, cells, sizes, clog).sum(axis=1)
-    got = scores_mod.candidate_scores(np.ascontiguousarray(ones.transpose(1, 0, 2)), cells, sizes, clog)
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

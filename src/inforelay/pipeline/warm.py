@@ -258,6 +258,9 @@ def serve(address: str | os.PathLike[str], idle_seconds: float | None = None) ->
 
     for module in PRELOADED_STEPS:
         importlib.import_module(module)
+    from inforelay.relay.few_units import compile_search
+
+    compile_search()  # the compiled relay search, loaded once for every fork (Numba's disk cache)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     address.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

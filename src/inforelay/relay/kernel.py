@@ -10,17 +10,15 @@ histogram of ``(Y_0 group, a, X_in, X_out)`` (:mod:`inforelay.relay.tables`). Sa
 equal ``(Y, X_in, X_out)`` are merged first (:mod:`inforelay.relay.rows`). Groups in which
 ``X_in`` or ``X_out`` is constant add nothing to any later score and are dropped; once none
 is left every remaining candidate ties at zero. Two searches share this core:
-:mod:`inforelay.relay.few_units` recounts every group at every step (fewest NumPy calls), and
-:mod:`inforelay.relay.many_units` recounts only the groups the chosen unit splits.
-
-Only NumPy (and scipy.sparse) are needed (no torch).
+:mod:`inforelay.relay.few_units` recounts every group at every step (a loop compiled with
+Numba), and :mod:`inforelay.relay.many_units` recounts only the groups the chosen unit splits
+(NumPy and scipy.sparse). No torch is needed.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from inforelay.relay.few_units import few_unit_search
 from inforelay.relay.many_units import many_unit_search
 from inforelay.relay.rows import TIE_TOLERANCE, Search, SearchPath, merge_rows
 
@@ -43,5 +41,7 @@ def greedy_search(search: Search, clog: np.ndarray) -> SearchPath:
     if search.bits.shape[1] >= MANY_UNITS:
         order, curve = many_unit_search(rows, clog)
     else:
+        from inforelay.relay.few_units import few_unit_search  # imports Numba on first use
+
         order, curve = few_unit_search(rows, clog)
     return SearchPath(rows.full, order, curve, y_codes, m_y)

@@ -8,8 +8,8 @@ the bit-0 child's are the group's minus those. For every unit ``a`` and group ``
             = Σ_children Σ clog(cells) + clog(total) − Σ clog(X_in margins) − Σ clog(X_out margins)
 
 (``clog(c) = c log2 c``, :func:`inforelay.relay.tables.clog_table`). Counts are laid out
-``(unit, cell, group)``, except in :func:`candidate_scores` (``(cell, unit, group)``, the
-few-unit search's per-candidate sums). docs/relay.md §7.
+``(unit, cell, group)``. The many-unit search (:mod:`inforelay.relay.many_units`) scores with
+these; the few-unit one computes the same sums in its compiled loop. docs/relay.md §7.
 """
 
 from __future__ import annotations
@@ -30,9 +30,7 @@ _FEW_COLUMNS = 128
 __all__ = [
     "SMALL_GROUP",
     "group_cells",
-    "child_cells",
     "child_scores",
-    "candidate_scores",
     "small_child_table",
     "unit_cell_counts",
     "nine_terms",
@@ -63,15 +61,6 @@ def group_cells(cell: np.ndarray, weights: np.ndarray, n_groups: int) -> tuple[n
     """
     cells = np.bincount(cell, weights=weights, minlength=4 * n_groups).astype(np.intp).reshape(4, n_groups)
     return (cells, *_sizes_and_liveness(cells))
-
-
-def child_cells(cells: np.ndarray, ones: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cells, sizes and liveness of the children ``g + G · bit`` of groups split by one unit.
-
-    ``cells`` are the groups' ``(4, G)`` cells, ``ones`` the unit's ``(4, G)`` bit-1 cells.
-    """
-    children = np.concatenate((cells - ones, ones), axis=1)
-    return (children, *_sizes_and_liveness(children))
 
 
 def _sizes_and_liveness(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -168,33 +157,6 @@ def _small_group_scores(ones: np.ndarray, cells: np.ndarray) -> np.ndarray:
     code0 = _cell_codes(cells) - code1  # the bit-0 child: the group's cells minus the bit-1 ones
     table = small_child_table()
     return table.take(code0) + table.take(code1)
-
-
-def candidate_scores(ones: np.ndarray, cells: np.ndarray, sizes: np.ndarray, clog: np.ndarray) -> np.ndarray:
-    """``Σ_g φ[a, g]`` ``(K,)``: ``n · I(X; Z | Y_0 + a)`` of every candidate, from ``(4, K, G)`` bit-1 cells.
-
-    The per-candidate sums of :func:`child_scores` in the fewest NumPy calls (few units:
-    per-call overhead dominates): all groups of at most :data:`SMALL_GROUP` samples by the
-    child table, else the eighteen ``c log c`` terms of all groups together, summed over
-    groups before their signs are applied (cell-first layout: contiguous rows throughout).
-    """
-    if np.maximum.reduce(sizes) <= SMALL_GROUP:
-        code1 = ones[3] * _BASE
-        code1 += ones[2]
-        code1 *= _BASE
-        code1 += ones[1]
-        code1 *= _BASE
-        code1 += ones[0]
-        table = small_child_table()
-        phi = table.take(code1)
-        phi += table.take(_cell_codes(cells) - code1)
-        return np.add.reduce(phi, axis=1)
-    k, n_groups = ones.shape[1:]
-    one = nine_terms(ones.reshape(4, k * n_groups)).reshape(9, k, n_groups)  # the bit-1 child's terms
-    terms = clog.take(one)
-    terms += clog.take(nine_terms(cells)[:, None, :] - one)  # the bit-0 child's: the group's minus bit-1
-    per_term = np.add.reduce(terms, axis=2)  # (9, K)
-    return np.add.reduce(per_term[:5], axis=0) - np.add.reduce(per_term[5:], axis=0)
 
 
 SPARSE_MIN_UNITS = 32
