@@ -17,7 +17,7 @@ import numpy as np
 
 from inforelay.relay.rows import TIE_TOLERANCE, Rows, last_tied
 
-__all__ = ["few_unit_search", "compile_search"]
+__all__ = ["compile_search", "few_unit_search"]
 
 
 def few_unit_search(rows: Rows, clog: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +63,10 @@ def _lives(cells: np.ndarray) -> bool:
 
 
 @numba.njit(cache=True, nogil=True)
-def _greedy_search(bits, xz, weights, clog, n, cmi_full, tol, order, curve):  # noqa: ANN001, ANN202
+def _greedy_search(
+    bits: np.ndarray, xz: np.ndarray, weights: np.ndarray, clog: np.ndarray, n: int, cmi_full: float,
+    tol: float, order: np.ndarray, curve: np.ndarray,
+) -> tuple[int, np.ndarray]:  # fmt: skip
     """Fill ``order``/``curve`` from step 1 on; return (removals decided, remaining units).
 
     ``bits`` ``(r, N)`` int8, ``xz`` ``(r,)`` cell ``2 · X_in + X_out`` and ``weights`` ``(r,)``
