@@ -409,6 +409,21 @@ def test_changing_threads_or_analysis_sizes_retrains_nothing(tiny_run):
         assert counts and "train" not in counts, (key, counts)
 
 
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_more_forecasters_rerun_none_of_the_existing_ones(tiny_flow_run):
+    """Another replicate or series adds forecasters; the trained ones stay."""
+    workdir = tiny_flow_run[0]
+    changed = yaml.safe_load(TINY_FLOW.read_text())
+    changed["flow"]["forecast"]["replicates"] += 1
+    (workdir / "more_forecasters.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", "more_forecasters.yaml")
+    forecasters = len(changed["flow"]["forecast"]["series"]) * len(changed["flow"]["forecast"]["models"])
+    for rule in ("flow_train_forecast", "flow_record_forecast", "flow_forecast"):
+        assert counts.get(rule) == forecasters, (rule, counts)  # the new replicate only
+    assert "train" not in counts, counts
+
+
 def test_the_job_runner_is_outside_every_code_digest():
     """How a job is started (pipeline.jobs, pipeline.warm) cannot change a result: editing it
     must not rerun 720 networks, so no rule's digest covers it; a step module is covered."""

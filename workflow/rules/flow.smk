@@ -10,6 +10,13 @@ from inforelay.flow import select_networks
 validate(config.setdefault("flow", {}), schema="../schemas/flow.schema.yaml")
 FLOW = config["flow"]
 FLOW_FORECAST = FLOW["forecast"]
+# One forecaster's settings: the section without the keys that only choose which forecasters
+# exist, so that another series, model or replicate reruns none of the existing forecasters.
+FORECASTER_SETTINGS = {
+    key: value
+    for key, value in FLOW_FORECAST.items()
+    if key not in ("series", "models", "replicates")
+}
 FLOW_NETWORKS = FLOW["networks"]
 FORECAST = "{series}/{model}/rep-{replicate}"
 FLOW_FORECAST_KEYS = [
@@ -73,7 +80,7 @@ rule flow_train_forecast:
         CONDA_ENV
     threads: FLOW_FORECAST["training"]["threads"]
     params:
-        forecast=FLOW_FORECAST,
+        forecast=FORECASTER_SETTINGS,
         code=library_code("flow_train_forecast.py"),
     script:
         "../scripts/flow_train_forecast.py"
@@ -91,7 +98,7 @@ rule flow_record_forecast:
     conda:
         CONDA_ENV
     params:
-        forecast=FLOW_FORECAST,
+        forecast=FORECASTER_SETTINGS,
         code=library_code("flow_record_forecast.py"),
     script:
         "../scripts/flow_record_forecast.py"
