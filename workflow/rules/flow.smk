@@ -8,7 +8,8 @@ from inforelay.flow import select_networks
 # Validate the section here (fills the defaults of workflow/schemas/flow.schema.yaml): JSON-schema
 # defaults are not applied through a $ref from config.schema.yaml.
 validate(config.setdefault("flow", {}), schema="../schemas/flow.schema.yaml")
-FLOW = config["flow"]
+# canonical: params compare equal however the YAML is ordered
+FLOW = experiment.canonical(config["flow"])
 FLOW_FORECAST = FLOW["forecast"]
 # One forecaster's settings: the section without the keys that only choose which forecasters
 # exist, so that another series, model or replicate reruns none of the existing forecasters.
