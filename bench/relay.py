@@ -34,6 +34,9 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -219,10 +222,6 @@ def bench_null(quick: bool) -> list[str]:
 
 def bench_compile(quick: bool) -> list[str]:
     """Table rows: compiling the few-unit search (empty Numba cache), then loading it from the cache."""
-    import subprocess
-    import sys
-    import tempfile
-
     code = (
         "import time; t = time.perf_counter(); "
         "from inforelay.relay.few_units import compile_search; compile_search(); "

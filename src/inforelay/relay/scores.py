@@ -18,13 +18,17 @@ import numpy as np
 
 from inforelay.relay.tables import clog_table
 
-# The X_in margins (x = 0, 1) and X_out margins (z = 0, 1) of the cells 00, 01, 10, 11, with the
-# total first; then a group's nine terms (four cells, total, margins). Integer matrices: numpy's
-# own matmul loop (never a multithreaded BLAS call) is the cheapest on a few columns, but it
-# multiplies every zero too: from _FEW_COLUMNS columns on, slice additions are several times faster.
-_MARGINS = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], dtype=np.intp)
-_TOTAL_AND_MARGINS = np.concatenate([np.ones((1, 4), dtype=np.intp), _MARGINS])
-_NINE = np.concatenate([np.eye(4, dtype=np.intp), _TOTAL_AND_MARGINS])
+# A group's nine terms from its cells 00, 01, 10, 11: the four cells, the total, the X_in margins
+# (x = 0, 1) and the X_out margins (z = 0, 1). An integer matrix: numpy's own matmul loop (never a
+# multithreaded BLAS call) is the cheapest on a few columns, but it multiplies every zero too:
+# from _FEW_COLUMNS columns on, slice additions are several times faster.
+_NINE = np.array(
+    [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1],
+     [1, 1, 1, 1],
+     [1, 1, 0, 0], [0, 0, 1, 1],
+     [1, 0, 1, 0], [0, 1, 0, 1]],
+    dtype=np.intp,
+)  # fmt: skip
 _FEW_COLUMNS = 128
 
 __all__ = [
@@ -114,16 +118,16 @@ _SMALL_TABLE: list[np.ndarray] = []
 
 
 def _cell_codes(cells: np.ndarray) -> np.ndarray:
-    """``(M,)`` codes ``c00 + 32 c01 + 32² c10 + 32³ c11`` of ``(4, M)`` cells of at most
-    :data:`SMALL_GROUP` samples each."""
-    if cells.shape[1] < _FEW_COLUMNS:
+    """``(..., M)`` codes ``c00 + 32 c01 + 32² c10 + 32³ c11`` of ``(..., 4, M)`` cells of at
+    most :data:`SMALL_GROUP` samples each."""
+    if cells.shape[-1] < _FEW_COLUMNS:
         return _CODE @ cells
-    code = cells[3] * _BASE
-    code += cells[2]
+    code = cells[..., 3, :] * _BASE
+    code += cells[..., 2, :]
     code *= _BASE
-    code += cells[1]
+    code += cells[..., 1, :]
     code *= _BASE
-    code += cells[0]
+    code += cells[..., 0, :]
     return code
 
 
@@ -148,12 +152,7 @@ def small_child_table() -> np.ndarray:
 
 def _small_group_scores(ones: np.ndarray, cells: np.ndarray) -> np.ndarray:
     """``φ`` of groups of at most :data:`SMALL_GROUP` samples: every cell count fits one base-32 digit."""
-    code1 = ones[:, 3] * _BASE  # (K, G): c00 + 32 c01 + 32² c10 + 32³ c11 of the bit-1 child
-    code1 += ones[:, 2]
-    code1 *= _BASE
-    code1 += ones[:, 1]
-    code1 *= _BASE
-    code1 += ones[:, 0]
+    code1 = _cell_codes(ones)  # (K, G): the bit-1 child
     code0 = _cell_codes(cells) - code1  # the bit-0 child: the group's cells minus the bit-1 ones
     table = small_child_table()
     return table.take(code0) + table.take(code1)

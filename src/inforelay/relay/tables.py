@@ -19,7 +19,6 @@ __all__ = [
     "cmi_sums",
     "cmi_codes",
     "two_or_more",
-    "live_groups",
 ]
 
 
@@ -86,9 +85,3 @@ def two_or_more(counts: np.ndarray) -> np.ndarray:
     if counts.shape[1] == 2:
         return (counts[:, 0] > 0) & (counts[:, 1] > 0)
     return np.add.reduce(counts > 0, axis=1) >= 2
-
-
-def live_groups(counts: np.ndarray) -> np.ndarray:
-    """Groups (axis 0 of ``(m, mx, mz)`` counts) where both X and Z take ≥ 2 values."""
-    cx, cz, _ = margins(counts)
-    return two_or_more(cx) & two_or_more(cz)
