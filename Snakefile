@@ -11,6 +11,10 @@ min_version("9.0")
 
 # HDF5's file locking fails on many shared (NFS/Lustre) file systems; jobs inherit this.
 os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
+# MKL's and ATen's kernels follow the processor unless told otherwise: the same numbers on
+# every machine (inforelay.nets.portable; jobs and the warm job server inherit these).
+os.environ.setdefault("MKL_CBWR", "COMPATIBLE")
+os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
 
 
 configfile: "config.yaml"
@@ -22,11 +26,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tasks.smk"
 include: "workflow/rules/train.smk"
-include: "workflow/rules/record.smk"
-include: "workflow/rules/evaluate.smk"
-include: "workflow/rules/relay.smk"
-include: "workflow/rules/knockout.smk"
-include: "workflow/rules/latent.smk"
+include: "workflow/rules/analyses.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/figures_analysis.smk"
@@ -36,29 +36,6 @@ include: "workflow/rules/flow.smk"
 
 localrules:
     all,
-    aggregate_generalization,
-    aggregate_knockout,
-    aggregate_latent,
-    aggregate_relay,
-    claims,
-    fig01_tasks,
-    fig01_italypower,
-    fig02_generalization,
-    fig03_greedy,
-    fig04_05_knockout,
-    fig06_relay_time,
-    fig07_relay_architectures,
-    fig08_09_stability,
-    fig10_11_distribution,
-    fig12_pca,
-    fig13_pca_removal,
-    flow_aggregate,
-    flow_claims,
-    flow_fig_graph,
-    flow_fig_progression,
-    flow_fig_infoplane,
-    flow_fig_gradients,
-    flow_fig_relay,
 
 
 rule all:

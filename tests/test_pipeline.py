@@ -16,14 +16,14 @@ from inforelay.core.seeding import derive_rng, derive_seed
 from inforelay.pipeline import config as experiment
 from inforelay.pipeline import flow_tables
 from inforelay.pipeline.aggregate import summarize
-from inforelay.pipeline.provenance import (
+from inforelay.pipeline.runner.provenance import (
     code_digest,
     module_closure,
     script_digest,
     script_modules,
 )
 from inforelay.pipeline.workdir import REPO_ROOT, copy_workflow, workflow_env
-from inforelay.tasks import generate, load_task_data, task_params
+from inforelay.tasks import generate, load_task_data, make_split, task_params
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "workflow" / "scripts"
@@ -161,7 +161,7 @@ def test_split_settings_hold_what_a_data_set_depends_on(tiny_config):
 
 def test_make_split_draws_the_same_data_as_before(tiny_config):
     settings = experiment.split_settings(tiny_config, "block", "analysis")
-    data = experiment.make_split("block", "random", "analysis", settings)
+    data = make_split("block", "random", "analysis", settings)
     params = task_params("block", tiny_config["tasks"]["block"])
     expected = generate("block", tiny_config["tasks"]["n_analysis"], 3, derive_rng("taskdata", "block", "random", "analysis"), params, delay_choices=(1, 2, 3))  # fmt: skip
     np.testing.assert_array_equal(data.inputs, expected.inputs)
@@ -170,17 +170,17 @@ def test_make_split_draws_the_same_data_as_before(tiny_config):
 
 def test_each_replicate_has_its_own_data_unless_shared(tiny_config):
     settings = experiment.split_settings(tiny_config, "memory", "train")
-    shared = experiment.make_split("memory", "2", "train", settings)
-    rep0 = experiment.make_split("memory", "2", "train", settings, data_set="rep-00")
-    rep1 = experiment.make_split("memory", "2", "train", settings, data_set="rep-01")
+    shared = make_split("memory", "2", "train", settings)
+    rep0 = make_split("memory", "2", "train", settings, data_set="rep-00")
+    rep1 = make_split("memory", "2", "train", settings, data_set="rep-01")
     assert not np.array_equal(rep0.inputs, rep1.inputs)
     assert not np.array_equal(rep0.inputs, shared.inputs)
-    again = experiment.make_split("memory", "2", "train", settings, data_set="rep-00")
+    again = make_split("memory", "2", "train", settings, data_set="rep-00")
     np.testing.assert_array_equal(rep0.inputs, again.inputs)
     assert experiment.data_set_name(tiny_config, "3") == "rep-03"
     assert experiment.data_set_name({**tiny_config, "tasks": {**tiny_config["tasks"], "shared_data": True}}, 3) == "shared"
-    with pytest.raises(experiment.ConfigError, match="data set"):
-        experiment.make_split("memory", "2", "train", settings, data_set="rep-x")
+    with pytest.raises(ValueError, match="data set"):
+        make_split("memory", "2", "train", settings, data_set="rep-x")
 
 
 def test_data_sets_depend_only_on_their_own_settings(tiny_config):
@@ -197,7 +197,7 @@ def test_generate_split_step_writes_the_split(tiny_config, tmp_path):
     settings = experiment.split_settings(tiny_config, "memory", "validation")
     generate_split(tmp_path / "v.h5", "memory", "2", "validation", settings)
     data = load_task_data(tmp_path / "v.h5")
-    np.testing.assert_array_equal(data.inputs, experiment.make_split("memory", "2", "validation", settings).inputs)
+    np.testing.assert_array_equal(data.inputs, make_split("memory", "2", "validation", settings).inputs)
 
 
 def test_network_settings_are_the_stored_config_slice(tiny_config):
@@ -211,31 +211,32 @@ def test_network_settings_are_the_stored_config_slice(tiny_config):
 # ------------------------------------------------------------------------------------- seeds --
 
 
-def test_relay_latent_and_flow_seeds_keep_the_values_the_workflow_always_used():
-    from inforelay.pipeline.steps.flow import flow_seed
-    from inforelay.pipeline.steps.latent import latent_seed
-    from inforelay.pipeline.steps.relay import relay_seed
+def test_every_seed_keeps_the_value_the_workflow_always_used():
+    from inforelay.core.seeds import (
+        SEED_STREAMS,
+        experiment_seed,
+        flow_seed,
+        forecast_seed,
+        knockout_seed,
+        latent_seed,
+        network_seed,
+        relay_seed,
+    )
 
-    # relay and flow: the wildcard values (two-digit replicate); latent: the table form (int)
-    assert relay_seed(KEY) == derive_seed("relay", "memory", "rnn", "2", "00")
-    assert relay_seed(KEY) != derive_seed("relay", "memory", "rnn", "2", 0)  # the form matters
-    assert latent_seed(KEY) == derive_seed("latent", "memory", "rnn", "2", 0)
+    # relay and flow: the wildcard values (two-digit replicate); the others: the table form (int)
+    assert relay_seed(KEY.row()) == derive_seed("relay", "memory", "rnn", "2", "00")
+    assert relay_seed(KEY.wildcards()) == relay_seed(KEY.row())
+    assert relay_seed(KEY.row()) != derive_seed("relay", "memory", "rnn", "2", 0)  # the form matters
+    assert latent_seed(KEY.row()) == derive_seed("latent", "memory", "rnn", "2", 0)
+    assert knockout_seed(KEY.wildcards()) == derive_seed("knockout", "memory", "rnn", "2", 0)
+    assert network_seed("memory", "rnn", 2, "00") == derive_seed("network", "memory", "rnn", "2", 0)
     assert flow_seed("flow_network", KEY.wildcards()) == derive_seed("flow_network", "memory", "rnn", "2", "00")
     forecaster = {"series": "temperature", "model": "lstm", "replicate": "01"}
     assert flow_seed("flow_forecast", forecaster) == derive_seed("flow_forecast", "temperature", "lstm", "01")
-
-
-@pytest.mark.slow  # imports torch
-def test_training_knockout_and_forecast_seeds_keep_the_values_the_workflow_always_used():
-    from inforelay.nets.training import network_seed
-    from inforelay.pipeline.steps.forecast import forecast_seed
-    from inforelay.pipeline.steps.knockout import knockout_seed
-    from inforelay.pipeline.steps.train import train_seed
-
-    assert knockout_seed(KEY) == derive_seed("knockout", "memory", "rnn", "2", 0)
-    assert train_seed(KEY) == network_seed("memory", "rnn", "2", 0)
-    forecaster = {"series": "temperature", "model": "lstm", "replicate": "01"}
     assert forecast_seed(forecaster) == derive_seed("forecast", "temperature", "lstm", 1)
+    assert {"network", "relay", "knockout", "latent", "taskdata"} <= set(SEED_STREAMS)
+    with pytest.raises(ValueError, match="unknown seed stream"):
+        experiment_seed("knockouts", 1)
 
 
 # ------------------------------------------------------------------------------------ tables --
@@ -346,7 +347,7 @@ def test_copy_workflow_copies_the_workflow_and_optionally_the_library(tmp_path):
     assert not (plain / "src").exists()
     assert workflow_env(plain).get("PYTHONPATH") == os.environ.get("PYTHONPATH")
     with_library = copy_workflow(tmp_path / "lib", TINY, "config-x.yaml", library=True)
-    assert (with_library / "src" / "inforelay" / "pipeline" / "provenance.py").is_file()
+    assert (with_library / "src" / "inforelay" / "pipeline" / "runner" / "provenance.py").is_file()
     assert not list((with_library / "src").rglob("__pycache__"))
     env = workflow_env(with_library)
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(with_library / "src")

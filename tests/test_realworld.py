@@ -23,6 +23,8 @@ from inforelay.tasks import (
     italy_power_split,
     load_italy_power,
     load_task_data,
+    make_evaluation_set,
+    make_split,
     real_task_split,
     realworld,
     save_task_data,
@@ -192,13 +194,13 @@ def test_config_slices_have_no_counts_and_counts_are_refused(realworld_config):
 
 
 def test_pipeline_splits_and_held_out_evaluation_set(pooled, realworld_config):
-    split = {s: experiment.make_split("italypower", "random", s,
+    split = {s: make_split("italypower", "random", s,
                                       experiment.split_settings(realworld_config, "italypower", s))
              for s in SPLITS}
     assert [split[s].n_samples for s in SPLITS] == [657, 165, 274]
     assert set(np.unique(split["train"].delay)) == {1, 2, 3, 4, 5}
     assert np.all(split["analysis"].delay == 5)  # random_analysis_delay
-    evaluation = experiment.make_evaluation_set(
+    evaluation = make_evaluation_set(
         "italypower", experiment.evaluation_settings(realworld_config, "italypower"))
     delays = realworld_config["tasks"]["evaluation_delays"]
     assert evaluation.n_samples == 274 * len(delays) and evaluation.n_steps == 24 + max(delays)
@@ -208,7 +210,8 @@ def test_pipeline_splits_and_held_out_evaluation_set(pooled, realworld_config):
 
 
 def test_relay_table_reports_plug_in_and_bias_corrected_relay(tmp_path):
-    from inforelay.pipeline.aggregate import RELAY_TABLE_COLUMNS, relay_table
+    from inforelay.pipeline.aggregate import relay_table
+    from inforelay.relay import RELAY_TABLE_COLUMNS
     from inforelay.relay import relay_over_time, write_relay
 
     rng = np.random.default_rng(0)

@@ -9,14 +9,14 @@ The profiles themselves are checked without SLURM (dry runs): every rule they na
 profiles/slurm-local keeps the job layout of profiles/slurm.
 
 The SLURM tests copy the workflow to a temporary directory and run ``tests/data/tiny.yaml``,
-restricted to three networks so that they take ~2-4 min together:
+restricted to three conditions (six networks) so that they take a few minutes together:
 
-- ``profiles/slurm-gpu`` (fitted to the test node: squeue status, 6 s polling): every
-  per-network rule runs in SLURM group jobs to complete, valid outputs, and the training group
+- ``profiles/slurm-gpu`` (fitted to the test node: squeue status, 6 s polling): training and every
+  per-condition rule run in SLURM group jobs to complete, valid outputs, and the training group
   jobs asked SLURM for a GPU and got the node's (fake) gres, the other jobs did not;
-- ``profiles/slurm-local`` (the production job layout of ``profiles/slurm``): the group job of a
-  network, cancelled with ``scancel`` while pending or running, is resubmitted by ``--retries``
-  and the run ends with complete, valid outputs and nothing left to do.
+- ``profiles/slurm-local`` (the production job layout of ``profiles/slurm``): a training group
+  job, cancelled with ``scancel`` while pending or running, is resubmitted by
+  ``--retries`` and the run ends with complete, valid outputs and nothing left to do.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ GPU_NETWORKS = [
     {"task": "memory", "model": "rnn", "delay_regime": "2", "replicate": "00"},
     {"task": "memory", "model": "lstm", "delay_regime": "2", "replicate": "00"},
 ]
-KILL_NETWORK = {"task": "memory", "model": "rnn", "delay_regime": "2", "replicate": "01"}
+# another condition than the GPU test's: their runs share one workdir
+KILL_NETWORK = {"task": "block", "model": "lstm", "delay_regime": "2", "replicate": "01"}
 
 
 # ------------------------------------------------------------------------------------ cluster --
@@ -211,7 +212,7 @@ def test_profile_plans_the_tiny_workflow_in_group_jobs(profile, plain_workdir):
     )  # fmt: skip
     out = dry.stdout + dry.stderr
     assert dry.returncode == 0, out[-4000:]
-    assert "Group job network" in out and "Group job tasks" in out, out[-4000:]
+    assert "Group job training" in out and "Group job condition" in out, out[-4000:]
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -265,7 +266,7 @@ def test_gpu_profile_runs_every_per_network_rule_and_training_gets_the_gpu(workd
     jobs = slurm_jobs(run_id(log))
     assert jobs and all(job["state"] == "COMPLETED" for job in jobs), jobs
     submitted = " ".join(job["comment"] for job in jobs)
-    for rule in ("generate_task", "train", "record", "evaluate", "relay", "knockout", "latent"):
+    for rule in ("train", "record", "evaluate", "relay", "knockout", "latent"):
         assert rule in submitted, f"rule {rule} was not run as a SLURM job: {jobs}"
     train_jobs = [job for job in jobs if "train" in job["comment"]]
     assert train_jobs, jobs
@@ -289,8 +290,8 @@ def test_cancelled_job_is_retried_to_complete_outputs(workdir):
             cwd=workdir, stdout=log_file, stderr=subprocess.STDOUT, text=True, env=run_env(),
         )  # fmt: skip
         try:
-            # slurm-local runs a network's whole chain (train ... latent) as one group job
-            cancelled = _cancel_first_job(proc, log_path, comment_prefix="rule_network")
+            # slurm-local trains up to 20 networks in one group job
+            cancelled = _cancel_first_job(proc, log_path, comment_prefix="rule_training")
             proc.wait(timeout=RUN_TIMEOUT_S)
         finally:
             if proc.poll() is None:

@@ -9,13 +9,13 @@ import pytest
 import torch
 
 from inforelay.core.hdf5 import FileFormatError
+from inforelay.core.seeds import network_seed
 from inforelay.nets.files import NetworkFileError, load_network, save_network
 from inforelay.nets.stepwise import run_stepwise
 from inforelay.nets.training import (
     TrainingConfig,
     TrainingFailed,
     attempt_seed,
-    network_seed,
     resolve_device,
     train_network,
 )
@@ -198,3 +198,55 @@ def test_training_on_cuda(memory_sets):
     network_cuda = result.network.to("cuda")
     run = run_stepwise(network_cuda, validation.inputs)
     assert isinstance(run.outputs, np.ndarray)
+
+
+_DIGEST_SCRIPT = """
+import hashlib, warnings
+warnings.filterwarnings("ignore")
+import torch
+from inforelay.nets.models import build_network
+from inforelay.nets.stepwise import run_stepwise
+from inforelay.nets.training import TrainingConfig, train_network
+from inforelay.tasks import generate
+train, validation = generate("memory", 300, 3, 11), generate("memory", 100, 3, 12)
+for arch in ("rnn", "gru", "lstm"):
+    trained = train_network(arch, train, validation, TrainingConfig(target_accuracy=0.0), seed=5).network
+    net = build_network(arch, 3, 12, 3, seed=5)  # 30 more full-batch steps: rounding adds up
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
+    x, y = torch.as_tensor(train.inputs), torch.as_tensor(train.targets)
+    for _ in range(30):
+        loss = ((net(x)[:, -1] - y) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    weights = [p.detach().numpy().tobytes() for model in (trained, net) for p in model.parameters()]
+    print(arch, hashlib.sha256(b"".join(weights) + run_stepwise(net, validation.inputs).hidden.tobytes()).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_the_same_bytes_on_any_x86_64_processor():
+    """oneDNN (LSTM) and MKL (every matrix product) pick kernels by the processor; with
+    inforelay.nets.portable the weights and recordings of a network are the same bytes with the
+    kernels forced down to AVX2 (a processor without AVX-512) as with this machine's best."""
+    import os
+    import platform
+    import subprocess
+    import sys
+
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("x86-64 only")
+
+    def digests(**env: str) -> str:
+        run = subprocess.run([sys.executable, "-c", _DIGEST_SCRIPT], capture_output=True, text=True,
+                             env={**os.environ, "OMP_NUM_THREADS": "1", **env}, timeout=300)  # fmt: skip
+        assert run.returncode == 0, run.stderr[-2000:]
+        return run.stdout
+
+    native = digests()
+    assert native.count("\n") == 3, native
+    forced = digests(ONEDNN_MAX_CPU_ISA="AVX2", ATEN_CPU_CAPABILITY="avx2", MKL_ENABLE_INSTRUCTIONS="AVX2")
+    assert forced == native
+    # MKL and oneDNN below AVX2 too (ATen's scalar kernels are the documented exception)
+    older = digests(ONEDNN_MAX_CPU_ISA="SSE41", MKL_ENABLE_INSTRUCTIONS="SSE4_2")
+    assert older == native

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from inforelay.pipeline import warm
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner import warm
+from inforelay.pipeline.runner.jobs import run_step
 
 pytestmark = pytest.mark.skipif(not warm.enabled(), reason="no warm server here (SLURM job, off, or not POSIX)")
 
@@ -38,7 +38,7 @@ def server(tmp_path_factory, monkeypatch):
     digest = warm._library_digest()
     monkeypatch.setattr(warm, "_library_digest", lambda: digest)
     yield warm.server_address()
-    subprocess.run(["pkill", "-f", f"inforelay.pipeline.warm {warm.server_address()}"], check=False)
+    subprocess.run(["pkill", "-f", f"inforelay.pipeline.runner.warm {warm.server_address()}"], check=False)
 
 
 def wait_for(address: Path, timeout: float = 120.0) -> None:
@@ -79,12 +79,12 @@ def test_a_warm_job_writes_what_an_in_process_job_writes(server, tiny_config, tm
 def test_a_failing_warm_job_reports_its_error_and_exit_code(server, tmp_path):
     warm.run_warm({"step": "os:getcwd", "args": (), "kwargs": {}, "log": [], "threads": 1, "rule": "t"})
     wait_for(server)
-    request = {"step": "inforelay.pipeline.jobs:resolve_step", "args": ("no-colon",), "kwargs": {},
+    request = {"step": "inforelay.pipeline.runner.jobs:resolve_step", "args": ("no-colon",), "kwargs": {},
                "log": [str(tmp_path / "fail.log")], "threads": 1, "rule": "t"}  # fmt: skip
     assert warm.run_warm(request) == 1
     assert "a step reference is 'package.module:function'" in (tmp_path / "fail.log").read_text()
     with pytest.raises(SystemExit) as stop:
-        run_step(Job(tmp_path / "fail2.log"), "inforelay.pipeline.jobs:resolve_step", "no-colon")
+        run_step(Job(tmp_path / "fail2.log"), "inforelay.pipeline.runner.jobs:resolve_step", "no-colon")
     assert stop.value.code == 1
 
 
@@ -119,7 +119,7 @@ def test_a_cancelled_job_stops_its_fork(server, tmp_path):
     wait_for(server)
     marker = tmp_path / "done"
     script = textwrap.dedent(f"""
-        from inforelay.pipeline import warm
+        from inforelay.pipeline.runner import warm
         code = warm.run_warm({{"step": "time:sleep", "args": (30,), "kwargs": {{}}, "log": [], "threads": 1, "rule": "t"}})
         open({str(marker)!r}, "w").write(str(code))
     """)

@@ -17,13 +17,12 @@ import sys
 import time
 from pathlib import Path
 
-import h5py
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
-from inforelay.pipeline.provenance import module_closure, module_file, script_modules
+from inforelay.pipeline.runner.provenance import module_closure, module_file, script_modules
 from inforelay.pipeline.workdir import copy_workflow, workflow_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +35,8 @@ FIGURES = (
     "fig09_overlap", "fig10_distribution_memory", "fig11_distribution_block", "fig12_pca",
     "fig13_pca_removal", "fig13_pca_removal_summary",
 )  # fmt: skip
-PER_NETWORK = ("train", "record", "evaluate", "relay", "knockout", "latent")
+#: one job per condition (task, model, delay regime); `train` has one job per network
+PER_CONDITION = ("record", "evaluate", "relay", "knockout", "latent")
 RUN = ("--cores", "2")
 
 
@@ -126,10 +126,13 @@ def finished_outputs(log_text: str, rule: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_paper_config_plans_720_networks(tmp_path):
+def test_paper_config_plans_720_networks_in_under_a_thousand_jobs(tmp_path):
     counts = dry_run(copy_workflow(tmp_path))
-    for rule in PER_NETWORK:
-        assert counts[rule] == 720, rule
+    assert counts["train"] == 720
+    for rule in PER_CONDITION:
+        assert counts[rule] == 36, rule  # 3 architectures x 2 tasks x 6 delay regimes
+    assert "generate_task" not in counts and "generate_evaluation" not in counts
+    assert sum(counts.values()) < 1000, counts
 
 
 def run_with_bad_setting(tmp_path: Path, section: str, key: str, value: object, *args: str):
@@ -218,15 +221,48 @@ def tiny_realworld_run(tmp_path_factory):
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_every_rule_runs_in_the_tiny_runs(tiny_run, tiny_flow_run, tiny_realworld_run):
+def test_every_rule_runs_in_the_tiny_runs(tiny_run, tiny_flow_run, tiny_realworld_run, tiny_task_files):
     workdir, _, tiny_log = tiny_run
     logs = {"tiny": tiny_log, "tiny_flow": tiny_flow_run[1], "tiny_realworld": tiny_realworld_run[1]}
+    logs["task files"] = tiny_task_files[1]
     rules = workflow_rules(workdir) - {"all"}
-    assert len(rules) >= 35
+    assert len(rules) >= 30
     seen = set.union(*(finished_rules(log) for log in logs.values())) - {"all"}
     assert seen == rules, f"never finished: {sorted(rules - seen)}"
     print("\nrules finished: " + "; ".join(f"{name} {sorted(finished_rules(log))}"
                                            for name, log in logs.items()))
+
+
+@pytest.fixture(scope="module")
+def tiny_task_files(tiny_run):
+    """The task data files, on request (the main DAG makes its data inside the jobs)."""
+    workdir = tiny_run[0]
+    targets = ("results/tasks/memory/delay-2/rep-01/train.h5", "results/tasks/memory/delay-2/rep-01/analysis.h5",
+               "results/tasks/block/evaluation.h5")  # fmt: skip
+    result = snakemake(workdir, *targets, *RUN, "--configfile", "tiny.yaml")
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir, result.stdout + result.stderr, targets
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_task_files_hold_the_data_the_jobs_make(tiny_task_files, tiny_config):
+    """A requested task file holds exactly the sequences a job makes for itself."""
+    from inforelay.pipeline import config as experiment
+    from inforelay.tasks import load_task_data, make_evaluation_set, make_split
+
+    workdir, _, targets = tiny_task_files
+    config = tiny_config
+    made = {
+        targets[0]: make_split("memory", "2", "train", experiment.split_settings(config, "memory", "train"), "rep-01"),
+        targets[1]: make_split("memory", "2", "analysis", experiment.split_settings(config, "memory", "analysis"),
+                               "rep-01"),
+        targets[2]: make_evaluation_set("block", experiment.evaluation_settings(config, "block")),
+    }  # fmt: skip
+    for target, data in made.items():
+        stored = load_task_data(workdir / target)
+        for name in ("inputs", "targets", "answer_step", "delay"):
+            np.testing.assert_array_equal(getattr(stored, name), getattr(data, name), err_msg=f"{target}: {name}")
 
 
 @pytest.mark.e2e
@@ -308,16 +344,22 @@ def test_tiny_outputs_complete_and_valid(tiny_run):
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_same_network_twice_gives_identical_activations(tiny_run, tmp_path):
+def test_a_networks_files_do_not_depend_on_its_job_companions(tiny_run, tmp_path):
+    """Computed alone (a 1-replicate config: its condition's jobs hold it only) or with the
+    other replicates (the tiny run), a network's files are byte-identical, every stage."""
     workdir, _, _ = tiny_run
-    target = "results/activations/memory/lstm/delay-2/rep-00.h5"
-    # the same library as the first run: a copy of its copy
+    alone = yaml.safe_load(TINY.read_text())
+    alone["experiment"].update(models=["lstm"], delays=["2"], tasks=["memory"], replicates=1)
     fresh = copy_workflow(tmp_path, workdir / "tiny.yaml", "tiny.yaml", library=True, source=workdir)
-    result = snakemake(fresh, target, *RUN, "--configfile", "tiny.yaml")
+    (fresh / "alone.yaml").write_text(yaml.safe_dump(alone))
+    stem = "memory/lstm/delay-2/rep-00"
+    files = [f"results/networks/{stem}.pt", f"results/networks/{stem}.history.csv",
+             f"results/activations/{stem}.h5", f"results/evaluation/{stem}.csv",
+             f"results/relay/{stem}.h5", f"results/knockout/{stem}.csv", f"results/latent/{stem}.csv"]  # fmt: skip
+    result = snakemake(fresh, *files, *RUN, "--configfile", "alone.yaml")
     assert result.returncode == 0, result.stderr[-4000:]
-    with h5py.File(workdir / target) as a, h5py.File(fresh / target) as b:
-        np.testing.assert_array_equal(a["hidden"][()], b["hidden"][()])
-        np.testing.assert_array_equal(a["cell"][()], b["cell"][()])
+    for name in files:
+        assert (fresh / name).read_bytes() == (workdir / name).read_bytes(), name
 
 
 @pytest.mark.e2e
@@ -372,16 +414,75 @@ def test_report_renders(tiny_run):
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_changing_an_analysis_parameter_reruns_no_training(tiny_run):
+@pytest.mark.parametrize(
+    ("section", "key", "reruns", "never"),
+    [
+        ("knockout", "n_random", {"knockout", "aggregate_knockout", "claims"},
+         {"train", "record", "evaluate", "relay", "latent"}),
+        ("latent", "n_random_orders", {"latent", "aggregate_latent", "claims"},
+         {"train", "record", "evaluate", "relay", "knockout"}),
+        ("relay", "n_shuffles", {"relay", "knockout", "latent", "aggregate_relay", "claims"},
+         {"train", "record", "evaluate"}),
+    ],
+)  # fmt: skip
+def test_an_analysis_parameter_reruns_its_stage_only(tiny_run, section, key, reruns, never):
+    """A knockout or latent setting retrains and re-records nothing; a relay setting retrains
+    nothing. Each reruns its stage's one job per condition and what reads its files."""
     workdir, _, _ = tiny_run
     changed = yaml.safe_load(TINY.read_text())
-    changed["knockout"]["n_random"] = changed["knockout"]["n_random"] + 1
-    (workdir / "changed.yaml").write_text(yaml.safe_dump(changed))
-    counts = dry_run(workdir, "--configfile", "changed.yaml")
-    assert counts.get("knockout", 0) > 0 and counts.get("claims") == 1
-    assert counts.get("aggregate_knockout") == 1
-    for rule in ("train", "record", "evaluate", "relay", "latent", "generate_task"):
-        assert rule not in counts, f"{rule} would rerun after a knockout parameter change"
+    changed.setdefault(section, {})[key] = int(changed.get(section, {}).get(key, 0)) + 1
+    (workdir / f"changed-{section}.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", f"changed-{section}.yaml")
+    conditions = len(changed["experiment"]["tasks"]) * len(changed["experiment"]["models"]) * len(
+        changed["experiment"]["delays"]
+    )
+    assert reruns <= set(counts), counts
+    assert counts[section] == conditions, counts
+    assert not set(counts) & never, counts
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_more_replicates_train_only_the_new_networks(tiny_run):
+    """Another replicate trains one network per condition; only the analyses of the conditions
+    it joins rerun (here: every condition)."""
+    workdir, _, _ = tiny_run
+    changed = yaml.safe_load(TINY.read_text())
+    changed["experiment"]["replicates"] += 1
+    (workdir / "more.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", "more.yaml")
+    conditions = len(changed["experiment"]["tasks"]) * len(changed["experiment"]["models"]) * len(
+        changed["experiment"]["delays"]
+    )
+    assert counts["train"] == conditions, counts
+    for rule in PER_CONDITION:
+        assert counts[rule] == conditions, (rule, counts)
+    # one condition more (a new delay regime): the existing conditions' analyses stay
+    changed = yaml.safe_load(TINY.read_text())
+    changed["experiment"]["delays"] = [*changed["experiment"]["delays"], "1"]
+    (workdir / "more-delays.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", "more-delays.yaml")
+    new_conditions = len(changed["experiment"]["tasks"]) * len(changed["experiment"]["models"])
+    assert counts["train"] == new_conditions * changed["experiment"]["replicates"], counts
+    for rule in PER_CONDITION:
+        assert counts[rule] == new_conditions, (rule, counts)
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_deleting_one_model_retrains_that_network_only(tiny_run, tmp_path):
+    workdir, _, _ = tiny_run
+    model = workdir / "results" / "networks" / "block" / "rnn" / "delay-random" / "rep-01.pt"
+    backup = tmp_path / "rep-01.pt"
+    os.replace(model, backup)
+    try:
+        counts = dry_run(workdir, "--configfile", "tiny.yaml")
+    finally:
+        os.replace(backup, model)
+    assert counts["train"] == 1, counts
+    for rule in PER_CONDITION:
+        assert counts[rule] == 1, (rule, counts)  # its own condition's analyses
+    assert dry_run(workdir, "--configfile", "tiny.yaml") == {}
 
 
 @pytest.mark.e2e
@@ -422,12 +523,18 @@ def test_more_forecasters_rerun_none_of_the_existing_ones(tiny_flow_run):
     for rule in ("flow_train_forecast", "flow_record_forecast", "flow_forecast"):
         assert counts.get(rule) == forecasters, (rule, counts)  # the new replicate only
     assert "train" not in counts, counts
+    # the forecasters' thread count cannot change one: it reruns nothing (as training.threads)
+    threads = yaml.safe_load(TINY_FLOW.read_text())
+    training = threads["flow"]["forecast"].setdefault("training", {})
+    training["threads"] = int(training.get("threads", 1)) + 1
+    (workdir / "forecast_threads.yaml").write_text(yaml.safe_dump(threads))
+    assert dry_run(workdir, "--configfile", "forecast_threads.yaml") == {}
 
 
 def test_the_job_runner_is_outside_every_code_digest():
-    """How a job is started (pipeline.jobs, pipeline.warm) cannot change a result: editing it
+    """How a job is started (pipeline.runner: jobs, setup, warm) cannot change a result: editing it
     must not rerun 720 networks, so no rule's digest covers it; a step module is covered."""
-    from inforelay.pipeline.provenance import RUNNER_MODULES, module_closure, script_modules
+    from inforelay.pipeline.runner.provenance import RUNNER_MODULES, module_closure, script_modules
 
     train = ROOT / "workflow" / "scripts" / "train.py"
     assert script_modules(train) == ("inforelay.pipeline.steps.train",)
@@ -467,7 +574,7 @@ def test_editing_a_latent_only_module_plans_latent_and_its_dependants_only(tiny_
     with _edited(module_file(module, workdir / "src")):
         planned = dry_run(workdir, "--configfile", "tiny.yaml")
     assert planned == expected, f"{module} (used by {sorted(users)})"
-    assert planned["latent"] == 16 and "claims" in planned
+    assert planned["latent"] == 8 and "claims" in planned  # one job per condition
     assert not set(planned) & untouched, planned
     assert dry_run(workdir, "--configfile", "tiny.yaml") == {}  # restored: nothing to do
     print(f"\n{module}: used by {sorted(users)}; planned {planned}")
@@ -480,7 +587,7 @@ def test_editing_a_module_every_rule_uses_plans_everything(tiny_run):
     scripts = rule_scripts(workdir).values()
     root = workdir / "src"
     shared = set.intersection(*(set(module_closure(*script_modules(s, root), root=root)) for s in scripts))
-    # the package of every step (pipeline.jobs, which every script imports too, is the job runner:
+    # the package of every step (pipeline.runner.jobs, which every script imports too, is the job runner:
     # outside every digest, test_the_job_runner_is_outside_every_code_digest)
     module = "inforelay.pipeline.steps"
     assert module in shared, sorted(shared)

@@ -1,5 +1,29 @@
 # Tidy tables over all networks (one row per network x condition x measure), read by figures
-# and claims. numpy/pandas/h5py only.
+# and claims. numpy/pandas/h5py only; they run in Snakemake's own machine (localrules).
+
+
+localrules:
+    aggregate_generalization,
+    aggregate_knockout,
+    aggregate_latent,
+    aggregate_relay,
+
+
+rule aggregate_generalization:
+    input:
+        network_paths(f"results/evaluation/{NETWORK}.csv"),
+    output:
+        "results/tables/generalization.csv",
+    log:
+        "logs/aggregate/generalization.log",
+    benchmark:
+        "benchmarks/aggregate/generalization.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
+    script:
+        "../scripts/aggregate_tables.py"
 
 
 rule aggregate_knockout:

@@ -2,6 +2,10 @@
 # (summary table, then details; docs/claims.md).
 
 
+localrules:
+    claims,
+
+
 rule claims:
     input:
         generalization=rules.aggregate_generalization.output[0],

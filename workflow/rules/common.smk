@@ -1,9 +1,9 @@
-# Shared helpers: config validation, wildcard constraints, network lists, paths, config slices
-# and the library-code digest of every rule. The logic lives in inforelay.pipeline.
+# Shared helpers: config validation, wildcard constraints, network and condition lists, paths,
+# config slices and the library-code digest of every rule. The logic lives in inforelay.pipeline.
 from pathlib import Path
 
 import inforelay.pipeline.config as experiment
-from inforelay.pipeline.provenance import script_digest
+from inforelay.pipeline.runner.provenance import script_digest
 from inforelay.tasks import is_real_task
 from snakemake.utils import validate
 
@@ -26,6 +26,10 @@ wildcard_constraints:
 NETWORKS = experiment.network_keys(config)
 CONDA_ENV = "../../envs/inforelay.yaml"
 NETWORK = "{task}/{model}/delay-{delay_regime}/rep-{replicate}"
+# a condition: one task, model and delay regime; its replicates share one job per analysis
+CONDITION = "{task}/{model}/delay-{delay_regime}"
+REPLICATES = experiment.replicate_labels(config)
+DATA_SETS = [experiment.data_set_name(config, replicate) for replicate in REPLICATES]
 TASK_DATA_KEY = "{task}/delay-{delay_regime}/{data_set}"
 TASK_DATA = f"results/tasks/{TASK_DATA_KEY}"
 SCRIPTS = Path(workflow.basedir) / "workflow" / "scripts"
@@ -36,7 +40,7 @@ def library_code(script):
 
     Every rule has it as its `code` param. Snakemake's code trigger sees only the script;
     with the digest, an edit of the library reruns the jobs that run it
-    (inforelay.pipeline.provenance).
+    (inforelay.pipeline.runner.provenance).
     """
     return script_digest(SCRIPTS / script)
 
@@ -51,20 +55,31 @@ def network_paths(pattern):
     return [pattern.format(**key.wildcards()) for key in NETWORKS]
 
 
-def task_data(split):
-    """Input function: the `split` data file a network trains on or is analysed with: its
-    replicate's own (rep-NN) or, with tasks.shared_data, the one every replicate shares.
-    """
-
-    def path(wildcards):
-        data_set = experiment.data_set_name(config, wildcards.replicate)
-        return f"{TASK_DATA.format(data_set=data_set, **wildcards)}/{split}.h5"
-
-    return path
+def per_replicate(pattern):
+    """The files of every replicate of a condition: `pattern` ({CONDITION} wildcards left in,
+    NETWORK's {replicate} filled in), as one rule's input or output list."""
+    return [
+        pattern.format(task="{task}", model="{model}", delay_regime="{delay_regime}", replicate=r)
+        for r in REPLICATES
+    ]
 
 
 def split_settings(wildcards):
     return experiment.split_settings(config, wildcards.task, wildcards.split)
+
+
+def training_data(wildcards):
+    """What a network's training and validation sets are made from (rule train)."""
+    return {
+        "train": experiment.split_settings(config, wildcards.task, "train"),
+        "validation": experiment.split_settings(config, wildcards.task, "validation"),
+        "data_set": experiment.data_set_name(config, wildcards.replicate),
+    }
+
+
+def analysis_settings(wildcards):
+    """What a condition's analysis sets are made from (rules record, knockout)."""
+    return experiment.split_settings(config, wildcards.task, "analysis")
 
 
 def evaluation_settings(wildcards):
@@ -85,7 +100,10 @@ def benchmark_path(rule_name, pattern=NETWORK):
 
 def final_targets():
     """Everything `snakemake` builds by default for the configured experiment."""
-    targets = network_paths(f"results/activations/{NETWORK}.h5")
+    # every network's model and recording are targets: deleting one rebuilds it (and what
+    # depends on it), not only what happens to be missing further down
+    targets = network_paths(f"results/networks/{NETWORK}.pt")
+    targets += network_paths(f"results/activations/{NETWORK}.h5")
     targets += [
         "results/tables/generalization.csv",
         "results/figures/fig02_generalization.png",

@@ -5,6 +5,12 @@
 include: "figures_common.smk"
 
 
+localrules:
+    fig01_tasks,
+    fig01_italypower,
+    fig02_generalization,
+
+
 rule fig01_tasks:
     output:
         **section_figure(

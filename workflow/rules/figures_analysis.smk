@@ -1,4 +1,15 @@
 # Figures 3-13 of the paper from the relay files and the aggregated tables.
+localrules:
+    fig03_greedy,
+    fig04_05_knockout,
+    fig06_relay_time,
+    fig07_relay_architectures,
+    fig08_09_stability,
+    fig10_11_distribution,
+    fig12_pca,
+    fig13_pca_removal,
+
+
 rule fig03_greedy:
     input:
         example_path(RELAY_FILE, model="lstm"),

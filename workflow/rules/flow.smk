@@ -12,12 +12,9 @@ validate(config.setdefault("flow", {}), schema="../schemas/flow.schema.yaml")
 FLOW = experiment.canonical(config["flow"])
 FLOW_FORECAST = FLOW["forecast"]
 # One forecaster's settings: the section without the keys that only choose which forecasters
-# exist, so that another series, model or replicate reruns none of the existing forecasters.
-FORECASTER_SETTINGS = {
-    key: value
-    for key, value in FLOW_FORECAST.items()
-    if key not in ("series", "models", "replicates")
-}
+# exist (another series, model or replicate reruns none of the existing forecasters) and
+# without training.threads (the rule's threads: it cannot change a forecaster).
+FORECASTER_SETTINGS = experiment.forecaster_settings(FLOW_FORECAST)
 FLOW_NETWORKS = FLOW["networks"]
 FORECAST = "{series}/{model}/rep-{replicate}"
 FLOW_FORECAST_KEYS = [

@@ -1,6 +1,8 @@
-# Task data: a training, validation and analysis set per task, delay regime and data set
-# (rep-NN: each replicate its own; shared: one for all, tasks.shared_data), one evaluation set
-# per task (every evaluation delay). numpy only, no torch.
+# Task data files, on request (`snakemake results/tasks/memory/delay-3/rep-00/train.h5`): a
+# training, validation and analysis set per task, delay regime and data set (rep-NN: each
+# replicate its own; shared: one for all, tasks.shared_data), one evaluation set per task (every
+# evaluation delay). The main DAG does not need them: each job makes the data it uses from the
+# same settings and seeds (inforelay.tasks.make_split), with the same bytes. numpy only.
 
 
 rule generate_task:

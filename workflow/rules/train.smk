@@ -1,10 +1,9 @@
-# One job per network: train until the accuracy bar (or fail the job loudly).
+# One job per network: make its training and validation sets, train until the accuracy bar (or
+# fail the job loudly). Its own job, so that adding replicates or deleting one network's model
+# trains exactly the networks that are missing.
 
 
 rule train:
-    input:
-        train=task_data("train"),
-        validation=task_data("validation"),
     output:
         network=f"results/networks/{NETWORK}.pt",
         history=f"results/networks/{NETWORK}.history.csv",
@@ -18,6 +17,7 @@ rule train:
     resources:
         gpu=1 if config["training"]["device"] == "cuda" else 0,
     params:
+        data=training_data,
         training=experiment.training_settings(config),
         network_config=network_settings,
         code=library_code("train.py"),

@@ -1,6 +1,6 @@
 """Concatenate per-network CSV tables into one tidy table (rules aggregate_generalization, aggregate_knockout, aggregate_latent)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.network_tables:network_tables", list(sm.input), sm.output[0])

@@ -1,6 +1,6 @@
 """Test the paper's claims on the aggregated tables (rule claims)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.claims:paper_claims",

@@ -1,6 +1,6 @@
 """Paper Figs. 8/9: stability of the relay distribution over time (rule fig08_09_stability)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.figures:fig_stability",

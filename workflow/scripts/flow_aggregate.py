@@ -1,6 +1,6 @@
 """Tables of the flow branch over all networks (rule flow_aggregate)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(

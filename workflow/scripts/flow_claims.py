@@ -1,6 +1,6 @@
 """The five questions of the flow branch as tested claims (rule flow_claims)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.flow_summary:flow_claims",

@@ -1,6 +1,6 @@
 """Gradient phases of the forecasters' training (rule flow_fig_gradients)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.flow_figures:fig_flow_gradients",

@@ -1,6 +1,6 @@
 """Flow analysis of one forecaster (rule flow_forecast)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.flow:analyze_forecaster",

@@ -1,8 +1,9 @@
-"""Knock out each concept's relay units and random sets at t_k (rule knockout)."""
+"""Knock out each concept's relay units and random sets at t_k, for a condition's networks
+(rule knockout)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, "inforelay.pipeline.steps.knockout:knockout",
-         dict(sm.wildcards), sm.input.network, sm.input.data, sm.input.relay, sm.output[0],
-         sm.params.knockout)
+run_step(sm, "inforelay.pipeline.steps.knockout:knockout_condition",
+         dict(sm.wildcards), sm.params.replicates, list(sm.input.networks), list(sm.input.relays),
+         list(sm.output), sm.params.analysis, sm.params.data_sets, sm.params.knockout)

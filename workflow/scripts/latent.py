@@ -1,7 +1,9 @@
-"""Cluster quality of h at t_k under relay-ordered vs random unit removal (rule latent)."""
+"""Cluster quality of h at t_k under relay-ordered vs random unit removal, for a condition's
+networks (rule latent)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, "inforelay.pipeline.steps.latent:latent",
-         dict(sm.wildcards), sm.input.activations, sm.input.relay, sm.output[0], sm.params.latent)
+run_step(sm, "inforelay.pipeline.steps.latent:latent_condition",
+         dict(sm.wildcards), sm.params.replicates, list(sm.input.recordings), list(sm.input.relays),
+         list(sm.output), sm.params.latent)

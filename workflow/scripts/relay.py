@@ -1,7 +1,8 @@
-"""Relay information over time of one network's recording (rule relay)."""
+"""Relay information over time of a condition's recordings (rule relay)."""
 
-from inforelay.pipeline.jobs import run_step
+from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, "inforelay.pipeline.steps.relay:relay",
-         dict(sm.wildcards), sm.input[0], sm.output[0], sm.params.relay)
+run_step(sm, "inforelay.pipeline.steps.relay:relay_condition",
+         dict(sm.wildcards), sm.params.replicates, list(sm.input.recordings), list(sm.output),
+         sm.params.relay)

@@ -18,7 +18,14 @@ import pandas as pd
 from inforelay.analyses.stability import distribution_table, network_stability_table
 from inforelay.relay import RelayOverTime, read_relay
 
-__all__ = ["RELAY_VALUES", "relay_values", "stability_from_relay_file", "distribution_from_relay_file"]
+__all__ = [
+    "RELAY_VALUES",
+    "STABILITY_WINDOWS",
+    "relay_values",
+    "stability_from_relay_file",
+    "windowed_stability",
+    "distribution_from_relay_file",
+]
 
 #: The relay arrays a table can be computed from (attributes of :class:`RelayOverTime`).
 RELAY_VALUES = ("contribution", "node_relay")
@@ -91,3 +98,45 @@ def distribution_from_relay_file(
         return distribution_table(R[t], concept_names=concept_names)
     except ValueError as err:
         raise ValueError(f"{path}: {err}") from err
+
+
+#: windows of consecutive-step pairs (t, t+1) the stability is averaged over, as (first t after
+#: ``t_k``, number of pairs or ``None`` for all to the last step): ``all`` pairs (their number
+#: grows with the delay: 1 for delay 1, 5 for delay 5 and random), the ``first`` pair
+#: (t_k, t_k + 1), which every regime has — regimes are compared on it — and the ``late`` pairs
+#: from t_k + 3 on, after the paper's "equilibration phase of about three time points" (none for
+#: delays below 4). docs/method.md, stability.
+STABILITY_WINDOWS: dict[str, tuple[int, int | None]] = {"all": (0, None), "first": (0, 1), "late": (3, None)}
+
+
+def windowed_stability(
+    path: PathLike,
+    *,
+    concept_names: Sequence[str] | None = None,
+    method: str = "kmeans",
+    state: str = "hidden",
+    values: str = "contribution",
+) -> pd.DataFrame:
+    """Stability of one relay file per window of :data:`STABILITY_WINDOWS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``concept, measure, window, value, n_pairs, n_defined``
+        (:func:`inforelay.analyses.network_stability_table` on each window's steps).
+    """
+    result, R = relay_values(path, state, values)
+    t_k = result.analysis_step
+    frames = []
+    for window, (offset, n_pairs) in STABILITY_WINDOWS.items():
+        start = t_k + offset
+        if start + 1 >= R.shape[0]:
+            continue  # the window has no pair in this recording (e.g. "late" at delay 1)
+        steps = R if n_pairs is None else R[: start + 1 + n_pairs]
+        try:
+            df = network_stability_table(steps, start, concept_names=concept_names, method=method)
+        except ValueError as err:
+            raise ValueError(f"{path}: {err}") from err
+        df.insert(2, "window", window)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)

@@ -5,7 +5,7 @@ torch: its ``__init__`` lists the modules that define its public names, and a na
 imported only when the name is first asked for. The names are each module's own ``__all__``, read
 from its source with :mod:`ast`, so that listing them imports nothing and no name is typed twice.
 
-The pipeline's code digest (:mod:`inforelay.pipeline.provenance`) reads the module list of every
+The pipeline's code digest (:mod:`inforelay.pipeline.runner.provenance`) reads the module list of every
 ``lazy_exports(__name__, [...])`` call, so a job's digest covers the modules it may load.
 """
 

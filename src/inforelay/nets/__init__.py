@@ -10,5 +10,5 @@ from inforelay.core.lazy import lazy_exports
 # Names load on first use (PEP 562): activation files are read with numpy/h5py only, and
 # ``import inforelay.nets.recording`` must not pull torch in through this package.
 __getattr__, __dir__, __all__ = lazy_exports(
-    __name__, ["models", "adapters", "stepwise", "training", "files", "evaluation", "record", "recording"]
+    __name__, ["portable", "models", "adapters", "stepwise", "training", "files", "evaluation", "record", "recording"]
 )

@@ -22,6 +22,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from inforelay.nets.portable import portable_cpu_math
+
 __all__ = ["ARCHITECTURES", "OUTPUT_ACTIVATIONS", "RecurrentNetwork", "build_network"]
 
 ARCHITECTURES = ("rnn", "gru", "lstm")
@@ -92,7 +94,8 @@ class RecurrentNetwork(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Outputs at every step, ``(n, T, n_outputs)``, from inputs ``(n, T, n_inputs)``."""
-        hidden, _ = self.recurrent(x)
+        with portable_cpu_math():  # the same numbers on every processor (nets.portable)
+            hidden, _ = self.recurrent(x)
         return self.readout_activation(hidden)
 
     def extra_repr(self) -> str:

@@ -4,50 +4,35 @@ The workflow validates ``config.yaml`` against ``workflow/schemas`` and then cal
 :func:`check_config` for what a schema cannot express. Each rule gets only its slice of the
 config as params (:func:`split_settings`, :func:`evaluation_settings`, :func:`network_settings`),
 so a job's results depend on exactly the settings its rule names, and the data functions here
-(:func:`make_split`, :func:`make_evaluation_set`) take such a slice, not the whole config.
+(:func:`inforelay.tasks.make_split`, :func:`~inforelay.tasks.make_evaluation_set`) take such a slice, not the whole config.
 Real-world tasks (``docs/realworld.md``) take their sequences from a data set: their slices
 have no sequence count ``n``, since the data and ``split_fractions`` fix every split's size.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from inforelay.core.keys import NetworkKey
-from inforelay.core.seeding import derive_rng
-from inforelay.tasks import (
-    TaskData,
-    generate,
-    is_real_task,
-    parse_delay_regime,
-    real_task_split,
-    task_params,
-)
+from inforelay.tasks import SHARED_DATA_SET, SPLITS, is_real_task, parse_delay_regime, task_params
 
 __all__ = [
     "ConfigError",
-    "SPLITS",
     "TASK_SETTINGS",
     "canonical",
     "check_config",
-    "SHARED_DATA_SET",
     "data_set_name",
+    "forecaster_settings",
     "network_keys",
+    "conditions",
+    "replicate_labels",
     "task_settings",
     "split_settings",
     "evaluation_settings",
     "network_settings",
-    "analysis_delay",
-    "make_split",
-    "make_evaluation_set",
 ]
 
-SPLITS = ("train", "validation", "analysis")
 #: the ``tasks`` settings a data set depends on (besides the task's parameters), per kind of set:
 #: only these reach a set's rule, so that e.g. a new evaluation delay never retrains a network
 TASK_SETTINGS = {
@@ -56,9 +41,6 @@ TASK_SETTINGS = {
     "analysis": ("delay_choices", "random_analysis_delay"),
     "evaluation": ("delay_choices", "evaluation_delays"),
 }
-#: the data set every replicate shares with ``tasks.shared_data: true``
-SHARED_DATA_SET = "shared"
-_DATA_SET = re.compile(r"rep-[0-9]{2,}")
 
 
 class ConfigError(ValueError):
@@ -137,6 +119,25 @@ def network_keys(config: Mapping[str, Any]) -> list[NetworkKey]:
     ]
 
 
+def conditions(config: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Every condition (task, model, delay regime) as wildcards, in :func:`network_keys` order.
+
+    A condition's replicates share one job per analysis stage (``docs/architecture.md``).
+    """
+    experiment = _get(config, "experiment")
+    return [
+        {"task": task, "model": model, "delay_regime": str(delay)}
+        for task in experiment["tasks"]
+        for model in experiment["models"]
+        for delay in experiment["delays"]
+    ]
+
+
+def replicate_labels(config: Mapping[str, Any]) -> list[str]:
+    """The replicates of every condition as two-digit labels (``"00"``, ``"01"``, ...)."""
+    return [f"{replicate:02d}" for replicate in range(int(_get(config, "experiment.replicates")))]
+
+
 # ------------------------------------------------------------------------- config slices --
 
 
@@ -178,6 +179,23 @@ def training_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     return canonical({k: v for k, v in training.items() if k not in RUNTIME_ONLY_TRAINING_KEYS})
 
 
+#: keys of ``flow.forecast`` that only choose which forecasters exist
+FORECASTER_SELECTION_KEYS = ("series", "models", "replicates")
+
+
+def forecaster_settings(forecast: Mapping[str, Any]) -> dict[str, Any]:
+    """One forecaster's settings (params of the forecaster rules): the ``flow.forecast`` section
+    without the keys that choose which forecasters exist (:data:`FORECASTER_SELECTION_KEYS`: another
+    series, model or replicate reruns none of the existing ones) and without
+    ``training.threads`` (the rules' ``threads:``; it cannot change a forecaster)."""
+    settings = {k: v for k, v in forecast.items() if k not in FORECASTER_SELECTION_KEYS}
+    if isinstance(settings.get("training"), Mapping):
+        settings["training"] = {
+            k: v for k, v in settings["training"].items() if k not in RUNTIME_ONLY_TRAINING_KEYS
+        }
+    return canonical(settings)
+
+
 def network_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
     """The config slice stored in every network file and its descendants' provenance: what a
     trained network depends on — the task's parameters, the data settings of its training and
@@ -193,20 +211,6 @@ def network_settings(config: Mapping[str, Any], task: str) -> dict[str, Any]:
     )
 
 
-# --------------------------------------------------------------------------- data sets --
-
-
-def analysis_delay(settings: Mapping[str, Any], delay_regime: str) -> int:
-    """The delay of the analysis (recording) set of a training regime.
-
-    Fixed-delay networks are recorded at their training delay. Random-delay networks are
-    recorded at ``random_analysis_delay`` so that every sequence of a file shares one answer
-    step.
-    """
-    regime = parse_delay_regime(delay_regime)
-    return int(settings["random_analysis_delay"]) if regime == "random" else int(regime)
-
-
 def data_set_name(config: Mapping[str, Any], replicate: int | str) -> str:
     """The data set a replicate trains on and is analysed with: ``"rep-NN"`` (its own, the
     default) or :data:`SHARED_DATA_SET` with ``tasks.shared_data: true``.
@@ -217,73 +221,3 @@ def data_set_name(config: Mapping[str, Any], replicate: int | str) -> str:
     if bool(_get(config, "tasks").get("shared_data", False)):
         return SHARED_DATA_SET
     return f"rep-{int(replicate):02d}"
-
-
-def make_split(
-    task: str,
-    delay_regime: str,
-    split: str,
-    settings: Mapping[str, Any],
-    data_set: str = SHARED_DATA_SET,
-) -> TaskData:
-    """Generate one data split of a task, training regime and data set, deterministically.
-
-    ``data_set`` is ``"rep-NN"`` (a replicate's own data, seeded from the task, regime, split
-    and replicate) or ``"shared"`` (seeded without a replicate: one set for all replicates).
-
-    Train and validation sets follow the training regime (``random`` draws a delay per
-    sequence); the analysis set uses :func:`analysis_delay`. ``settings`` is
-    :func:`split_settings`. A real-world task's split holds the data set's days of that split
-    (:func:`inforelay.tasks.real_task_split`); the generator then draws only ``random`` delays.
-    """
-    if split not in SPLITS:
-        raise ConfigError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
-    params = task_params(task, settings["params"])
-    if data_set != SHARED_DATA_SET and not _DATA_SET.fullmatch(data_set):
-        raise ConfigError(f"data set must be 'shared' or 'rep-NN', got {data_set!r}")
-    key = ("taskdata", task, delay_regime, split)
-    rng = derive_rng(*key) if data_set == SHARED_DATA_SET else derive_rng(*key, data_set)
-    choices = tuple(int(d) for d in settings["delay_choices"])
-    delay: int | str
-    if split == "analysis":
-        delay = analysis_delay(settings, delay_regime)
-    else:
-        delay = parse_delay_regime(delay_regime)
-    if is_real_task(task):
-        return real_task_split(task, split, delay, rng, params, delay_choices=choices)
-    return generate(task, int(settings["n"]), delay, rng, params, delay_choices=choices)
-
-
-def _concatenate(parts: Sequence[TaskData]) -> TaskData:
-    """Stack data sets of one task along the sample axis (same number of steps)."""
-    stacked = {
-        name: np.concatenate([getattr(part, name) for part in parts])
-        for name in ("inputs", "targets", "concepts", "delay", "answer_step")
-    }
-    return dataclasses.replace(parts[0], **stacked)
-
-
-def make_evaluation_set(task: str, settings: Mapping[str, Any]) -> TaskData:
-    """Sequences at every evaluation delay (paper Fig. 2), padded to one length.
-
-    ``settings`` is :func:`evaluation_settings` (``n`` sequences per delay). A real-world task
-    uses its held-out analysis split at every delay, so its generalization is held-out accuracy.
-    """
-    params = task_params(task, settings["params"])
-    delays = [int(d) for d in settings["evaluation_delays"]]
-    if not delays:
-        raise ConfigError("config key 'tasks.evaluation_delays' is empty")
-    n_steps = params.info_length + max(max(delays), 1)
-    if is_real_task(task):
-        parts = [
-            real_task_split(task, "analysis", d, derive_rng("taskdata", task, "evaluation", d), params,
-                            n_steps=n_steps)
-            for d in delays
-        ]
-    else:
-        parts = [
-            generate(task, int(settings["n"]), d, derive_rng("taskdata", task, "evaluation", d),
-                     params, n_steps=n_steps)
-            for d in delays
-        ]
-    return _concatenate(parts)

@@ -21,6 +21,7 @@ from inforelay.relay.over_time import (
 )
 from inforelay.relay.result import STATES, RelayOverTime, RelayResult, loss_at_removal
 from inforelay.relay.search import greedy_relay, relay_information
+from inforelay.relay.summary import RELAY_TABLE_COLUMNS, relay_summary
 from inforelay.relay.validation import (
     RelayWarning,
     binarize_outputs,
@@ -29,6 +30,7 @@ from inforelay.relay.validation import (
 
 __all__ = [
     "COPIED_ATTRS",
+    "RELAY_TABLE_COLUMNS",
     "STATES",
     "TIE_TOLERANCE",
     "RelayFileError",
@@ -48,5 +50,6 @@ __all__ = [
     "relay_file_attrs",
     "relay_information",
     "relay_over_time",
+    "relay_summary",
     "write_relay",
 ]

@@ -1,11 +1,11 @@
-"""Generalization over the temporal domain (paper Fig. 2): a network's accuracy at every
-evaluation delay (rule ``evaluate``; torch)."""
+"""Generalization over the temporal domain (paper Fig. 2): each network's accuracy at every
+evaluation delay (rule ``evaluate``, one job per condition; torch)."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,9 +16,10 @@ from inforelay.core.keys import NetworkKey
 from inforelay.nets.files import load_network
 from inforelay.nets.stepwise import answers
 from inforelay.pipeline.tables import with_keys
-from inforelay.tasks import TaskData, correct_answers, load_task_data
+from inforelay.pipeline.conditions import condition_networks
+from inforelay.tasks import TaskData, correct_answers, make_evaluation_set
 
-__all__ = ["accuracy_by_delay", "evaluate"]
+__all__ = ["accuracy_by_delay", "evaluate", "evaluate_condition"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
@@ -44,15 +45,28 @@ def accuracy_by_delay(outputs: np.ndarray, data: TaskData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def evaluate(key: Mapping[str, Any], network: PathLike, data: PathLike, output: PathLike) -> None:
-    """Write the accuracy table of network ``key`` on the evaluation set (keys first)."""
+def evaluate(key: Mapping[str, Any], network: PathLike, task_data: TaskData, output: PathLike) -> None:
+    """Write the accuracy table of network ``key`` on the evaluation set ``task_data`` (keys first)."""
     import torch
 
     model, _ = load_network(network)
-    task_data = load_task_data(data)
     with torch.no_grad():
         device = next(model.parameters()).device
         outputs = model(torch.as_tensor(task_data.inputs, device=device)).cpu().numpy()
     table = with_keys(accuracy_by_delay(outputs, task_data), NetworkKey.from_mapping(key).row())
     write_table(table, output)
     log.info("%s:\n%s", output, table.to_string(index=False))
+
+
+def evaluate_condition(
+    condition: Mapping[str, Any],
+    replicates: Sequence[str],
+    networks: Sequence[PathLike],
+    outputs: Sequence[PathLike],
+    settings: Mapping[str, Any],
+) -> None:
+    """:func:`evaluate` each network of a condition on its task's evaluation set, made once
+    from ``settings`` (:func:`inforelay.pipeline.config.evaluation_settings`)."""
+    task_data = make_evaluation_set(condition["task"], settings)
+    for key, network, output in condition_networks(condition, replicates, networks, outputs):
+        evaluate(key.row(), network, task_data, output)

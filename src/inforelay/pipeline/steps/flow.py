@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from inforelay.core.atomic import write_table
-from inforelay.core.keys import wildcard_keys
-from inforelay.core.seeding import derive_seed
+from inforelay.core.seeds import flow_seed
 from inforelay.flow import (
     FlowParams,
     Neurons,
@@ -23,16 +22,10 @@ from inforelay.flow import (
 )
 from inforelay.flow.series import read_series_recording
 
-__all__ = ["flow_seed", "analyze_forecaster", "analyze_network"]
+__all__ = ["analyze_forecaster", "analyze_network"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
-
-
-def flow_seed(rule: str, key: Mapping[str, Any]) -> int:
-    """Seed of a flow analysis: ``derive_seed(rule, *key)`` with the key in its wildcard form
-    (two-digit replicate), as the workflow has always derived it."""
-    return derive_seed(rule, *wildcard_keys(key).values())
 
 
 def _analyze(neurons: Neurons, relay: Any, seed: int, analysis: Mapping[str, Any],

@@ -13,25 +13,18 @@ import numpy as np
 from inforelay.core.atomic import write_table
 from inforelay.core.keys import normalize_keys
 from inforelay.core.provenance import provenance_attrs
-from inforelay.core.seeding import derive_seed
+from inforelay.core.seeds import forecast_seed
 from inforelay.flow import analysis_windows, prepare_from_config
 from inforelay.flow.forecast import ForecastConfig, record_forecast, train_forecast
 from inforelay.flow.series import write_series_recording
 from inforelay.nets.files import load_network, save_network
 
-__all__ = ["forecast_seed", "train_forecaster", "record_forecaster"]
+__all__ = ["train_forecaster", "record_forecaster"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
 #: forecaster metadata copied into its recording
 _RECORDED_METADATA = ("series", "model", "replicate", "seed", "epochs", "test_loss")
-
-
-def forecast_seed(key: Mapping[str, Any]) -> int:
-    """Seed of a forecaster: ``derive_seed("forecast", series, model, replicate)`` with the key in
-    its table form (``replicate`` an int)."""
-    row = normalize_keys(key)
-    return derive_seed("forecast", row["series"], row["model"], row["replicate"])
 
 
 def train_forecaster(key: Mapping[str, Any], network_output: PathLike, history_output: PathLike,

@@ -1,14 +1,15 @@
-"""Relay information over time of one network's recording (rule ``relay``; numpy only)."""
+"""Relay information over time of each network's recording (rule ``relay``, one job per
+condition; numpy only)."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from inforelay.core.keys import NetworkKey
-from inforelay.core.seeding import derive_seed
+from inforelay.core.seeds import relay_seed
+from inforelay.pipeline.conditions import condition_networks
 from inforelay.relay import (
     read_relay_inputs,
     relay_all_states,
@@ -16,19 +17,10 @@ from inforelay.relay import (
     write_relay,
 )
 
-__all__ = ["relay_seed", "relay"]
+__all__ = ["relay", "relay_condition"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
-
-
-def relay_seed(key: NetworkKey) -> int:
-    """Seed of the shuffle null: ``derive_seed("relay", task, model, delay_regime, "NN")``.
-
-    The key in its wildcard form (two-digit replicate label), as the workflow has always
-    derived it: the same value gives the same null distributions as earlier runs.
-    """
-    return derive_seed("relay", *key.wildcards().values())
 
 
 def relay(key: Mapping[str, Any], recording: PathLike, output: PathLike,
@@ -42,7 +34,19 @@ def relay(key: Mapping[str, Any], recording: PathLike, output: PathLike,
         inputs,
         method=settings["binarization"],
         n_shuffles=settings["n_shuffles"],
-        seed=relay_seed(NetworkKey.from_mapping(key)),
+        seed=relay_seed(key),
     )
     write_relay(output, results, relay_file_attrs(inputs.attrs, recording), config_slice=settings)
     log.info("%s: states %s, %d samples", output, list(results), inputs.hidden.shape[0])
+
+
+def relay_condition(
+    condition: Mapping[str, Any],
+    replicates: Sequence[str],
+    recordings: Sequence[PathLike],
+    outputs: Sequence[PathLike],
+    settings: Mapping[str, Any],
+) -> None:
+    """:func:`relay` of each network of a condition."""
+    for key, recording, output in condition_networks(condition, replicates, recordings, outputs):
+        relay(key.row(), recording, output, settings)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from inforelay.core.provenance import provenance_attrs
-from inforelay.pipeline.config import SHARED_DATA_SET, make_evaluation_set, make_split
+from inforelay.tasks import SHARED_DATA_SET, make_evaluation_set, make_split
 from inforelay.tasks import save_task_data
 
 __all__ = ["generate_split", "generate_evaluation"]

@@ -1,7 +1,9 @@
 """Train one network of the experiment to the accuracy bar (rule ``train``; torch).
 
-The seed is :func:`inforelay.nets.training.network_seed` of the network's key: the same network
-gets the same weights on every machine and in every run.
+The seed is :func:`inforelay.core.seeds.network_seed` of the network's key, and its training
+and validation sets are generated in the job from their config slices
+(:func:`inforelay.tasks.make_split`): the same network gets the same weights on every machine
+and in every run.
 """
 
 from __future__ import annotations
@@ -14,26 +16,21 @@ from typing import Any
 from inforelay.core.atomic import write_table
 from inforelay.core.keys import NetworkKey
 from inforelay.nets.files import save_network
-from inforelay.nets.training import TrainingConfig, network_seed, train_network
-from inforelay.tasks import load_task_data
+from inforelay.core.seeds import network_seed
+from inforelay.nets.training import TrainingConfig, train_network
+from inforelay.tasks import make_split
 
-__all__ = ["train_seed", "train"]
+__all__ = ["train"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
 
 
-def train_seed(key: NetworkKey) -> int:
-    """The network's seed: ``network_seed(task, model, delay_regime, replicate)``."""
-    return network_seed(key.task, key.model, key.delay_regime, key.replicate)
-
-
 def train(
     key: Mapping[str, Any],
-    train_data: PathLike,
-    validation_data: PathLike,
     network_output: PathLike,
     history_output: PathLike,
+    data: Mapping[str, Any],
     training: Mapping[str, Any],
     network_config: Mapping[str, Any],
     threads: int = 1,
@@ -44,6 +41,10 @@ def train(
     ----------
     key
         The network's keys (wildcards or table form).
+    data
+        ``train`` and ``validation``: the splits' settings
+        (:func:`inforelay.pipeline.config.split_settings`); ``data_set``: the replicate's data
+        set (``"rep-NN"`` or ``"shared"``).
     training
         The ``training`` config section (:class:`~inforelay.nets.training.TrainingConfig`).
     network_config
@@ -54,12 +55,16 @@ def train(
         ``training``: it cannot change the network, so changing it retrains nothing.
     """
     net = NetworkKey.from_mapping(key)
+    splits = {
+        split: make_split(net.task, net.delay_regime, split, data[split], data_set=data["data_set"])
+        for split in ("train", "validation")
+    }
     result = train_network(
         net.model,
-        load_task_data(train_data),
-        load_task_data(validation_data),
+        splits["train"],
+        splits["validation"],
         TrainingConfig(**{**dict(training), "threads": int(threads)}),
-        train_seed(net),
+        network_seed(net.task, net.model, net.delay_regime, net.replicate),
         label=net.label(),
     )
     metadata = {

@@ -1,11 +1,8 @@
-"""Support for the thin workflow scripts: logging, signals and thread limits.
+"""The set-up of a workflow job, wherever it runs (its own process or a warm fork): logging to
+the rule's log file, SIGTERM as a normal exit, BLAS thread limits, and the step a reference names.
 
-Workflow scripts are thin adapters: ``run_step(snakemake, step, *arguments)`` (:func:`run_step`)
-calls :func:`setup_job`, then the step function with the arguments the script took from
-``snakemake.input/output/params/wildcards/threads``. :func:`setup_job` sends logging (and any
-uncaught exception) to the rule's log file, turns SIGTERM into a normal exit so
-that :func:`inforelay.core.atomic.atomic_path` removes its temporary file when Snakemake
-or SLURM cancels a job, and caps BLAS threads at the rule's thread count.
+Used by :mod:`inforelay.pipeline.runner.jobs` (the job's process) and
+:mod:`inforelay.pipeline.runner.warm` (the forked child); neither imports the other for it.
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["limit_threads", "resolve_step", "run_step", "setup_job"]
+__all__ = ["limit_threads", "resolve_step", "setup_job"]
 
 T = TypeVar("T")
 
@@ -79,7 +76,7 @@ def resolve_step(step: str | Callable[..., T]) -> Callable[..., T]:
 
     Workflow scripts name their step by reference so that a job imports the step's module (and
     torch, pandas, ...) only when it runs the step itself; the code digest
-    (:mod:`inforelay.pipeline.provenance`) follows such references like imports.
+    (:mod:`inforelay.pipeline.runner.provenance`) follows such references like imports.
     """
     if callable(step):
         return step
@@ -87,29 +84,3 @@ def resolve_step(step: str | Callable[..., T]) -> Callable[..., T]:
     if not module or not name:
         raise ValueError(f"a step reference is 'package.module:function', got {step!r}")
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-
-
-def run_step(job: Any, step: str | Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run one workflow step as the Snakemake job ``job``: :func:`setup_job` (the job's log,
-    threads and rule name), then ``step(*args, **kwargs)``.
-
-    ``job`` is the ``snakemake`` object of a ``script:`` directive; the script takes the step's
-    arguments from ``job.input``, ``job.output``, ``job.params``, ``job.wildcards`` and
-    ``job.threads`` itself (never from ``job.config``), so that the step stays a plain function.
-    ``step`` is the function or a ``"module:function"`` reference (:func:`resolve_step`); a
-    reference runs in a fork of the warm job server when one is available
-    (:mod:`inforelay.pipeline.warm`: the same step, without this process's imports), and then
-    ``None`` is returned (a failing step exits with its code, as it would here).
-    """
-    if isinstance(step, str):
-        from inforelay.pipeline.warm import run_warm
-
-        request = {"step": step, "args": args, "kwargs": kwargs, "log": list(job.log or []),
-                   "threads": int(job.threads), "rule": str(job.rule)}  # fmt: skip
-        code = run_warm(request)
-        if code is not None:
-            if code != 0:
-                raise SystemExit(code)
-            return None  # type: ignore[return-value]
-    setup_job(job.log, job.threads, job.rule)
-    return resolve_step(step)(*args, **kwargs)

@@ -12,7 +12,7 @@ anywhere in a file (also inside functions: a lazy import is code the job runs), 
 lazy package (``lazy_exports(__name__, [...])``, :mod:`inforelay.core.lazy`), and every parent
 package's ``__init__.py`` (importing ``inforelay.a.b`` runs ``inforelay/a/__init__.py`` first),
 and step references (``"inforelay.pipeline.steps.train:train"``, the first argument of
-:func:`inforelay.pipeline.jobs.run_step`).
+:func:`inforelay.pipeline.runner.jobs.run_step`).
 
 The job runner (:data:`RUNNER_MODULES`: logging, signals, thread limits, how a step is
 started) is left out: like ``training.threads``, it decides how a job runs, never what it
@@ -32,10 +32,12 @@ __all__ = ["PACKAGE", "module_file", "module_closure", "code_digest", "script_mo
 
 PACKAGE = "inforelay"
 #: modules that start jobs and cannot change a result; outside every digest (see above)
-RUNNER_MODULES = frozenset({"inforelay.pipeline.jobs", "inforelay.pipeline.warm"})
+RUNNER_MODULES = frozenset(
+    {"inforelay.pipeline.runner", *(f"inforelay.pipeline.runner.{name}" for name in ("jobs", "setup", "warm"))}
+)
 _STEP_REFERENCE = re.compile(r"^(inforelay(?:\.\w+)+):\w+$")
 #: the directory that holds the ``inforelay`` package (``src/`` of an editable install)
-DEFAULT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def module_file(name: str, root: Path = DEFAULT_ROOT) -> Path | None:
@@ -86,7 +88,7 @@ def _lazy_modules(node: ast.Call, package: str) -> list[str]:
 
 
 def _step_reference(node: ast.AST) -> str | None:
-    """The module of a ``"inforelay.x.y:function"`` step reference (:func:`inforelay.pipeline.jobs.resolve_step`)."""
+    """The module of a ``"inforelay.x.y:function"`` step reference (:func:`inforelay.pipeline.runner.jobs.resolve_step`)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         match = _STEP_REFERENCE.match(node.value)
         if match:

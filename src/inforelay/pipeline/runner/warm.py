@@ -19,7 +19,7 @@ measures it).
   allocations), for jobs with more than one thread (thread pools are sized at import), off POSIX,
   and with ``INFORELAY_WARM=0``.
 - A job cancelled with SIGTERM/SIGINT passes the signal on to its child, which cleans up like an
-  in-process job (:func:`inforelay.pipeline.jobs.setup_job`).
+  in-process job (:func:`inforelay.pipeline.runner.jobs.setup_job`).
 
 Only the standard library is imported here: the client side runs before any heavy import.
 """
@@ -76,7 +76,7 @@ def enabled(threads: int = 1) -> bool:
 
 
 def _library_digest() -> str:
-    package = Path(__file__).resolve().parents[1]
+    package = Path(__file__).resolve().parents[2]  # src/inforelay
     sha = hashlib.sha256(sys.executable.encode() + b"\0" + str(package).encode())
     for path in sorted(package.rglob("*.py")):
         sha.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -116,7 +116,7 @@ def _start_server(address: Path) -> None:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     with open(address.with_suffix(".log"), "ab") as log:
         subprocess.Popen(
-            [sys.executable, "-m", "inforelay.pipeline.warm", str(address)],
+            [sys.executable, "-m", "inforelay.pipeline.runner.warm", str(address)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, start_new_session=True,
             close_fds=True,
         )  # fmt: skip
@@ -177,7 +177,7 @@ def _run_child(conn: socket.socket, message: dict[str, Any], fds: list[int]) -> 
     os.environ.clear()
     os.environ.update(message["env"])
     conn.sendall(_INT.pack(os.getpid()))
-    from inforelay.pipeline.jobs import resolve_step, setup_job
+    from inforelay.pipeline.runner.setup import resolve_step, setup_job
 
     try:
         logger = setup_job(message["log"], message["threads"], message["rule"])
@@ -258,9 +258,11 @@ def serve(address: str | os.PathLike[str], idle_seconds: float | None = None) ->
 
     for module in PRELOADED_STEPS:
         importlib.import_module(module)
+    from inforelay.nets.training import warm_up
     from inforelay.relay.few_units import compile_search
 
     compile_search()  # the compiled relay search, loaded once for every fork (Numba's disk cache)
+    warm_up()  # torch's lazy imports of a first training step, once for every fork
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     address.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
