@@ -59,7 +59,9 @@ def per_replicate(pattern):
     """The files of every replicate of a condition: `pattern` ({CONDITION} wildcards left in,
     NETWORK's {replicate} filled in), as one rule's input or output list."""
     return [
-        pattern.format(task="{task}", model="{model}", delay_regime="{delay_regime}", replicate=r)
+        pattern.format(
+            task="{task}", model="{model}", delay_regime="{delay_regime}", replicate=r
+        )
         for r in REPLICATES
     ]
 
