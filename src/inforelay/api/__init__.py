@@ -1,6 +1,6 @@
 """The public API for users' own networks: record a torch model, find its relays, knock units out.
 
-May import every inforelay package (it sits at the end of the layering, like cli); torch only inside calls.
+May import every inforelay package above it (docs/architecture.md); torch only inside calls.
 
 ``inforelay.record``, ``inforelay.knock_out`` (:mod:`inforelay.api.model`), ``inforelay.find_relays``,
 ``inforelay.Relays`` (:mod:`inforelay.api.relays`), ``inforelay.load_recording`` and

@@ -1,6 +1,6 @@
 """Information measures on discrete samples: binarization, dense codes, entropies and MI.
 
-May import only inforelay.core and tasks (plus numpy, scikit-learn); never torch or inforelay.nets.
+May import only inforelay.core (plus numpy, scikit-learn); never torch or inforelay.nets.
 """
 
 from inforelay.info.binarization import (

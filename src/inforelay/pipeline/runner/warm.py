@@ -19,7 +19,7 @@ measures it).
   allocations), for jobs with more than one thread (thread pools are sized at import), off POSIX,
   and with ``INFORELAY_WARM=0``.
 - A job cancelled with SIGTERM/SIGINT passes the signal on to its child, which cleans up like an
-  in-process job (:func:`inforelay.pipeline.runner.jobs.setup_job`).
+  in-process job (:func:`inforelay.pipeline.runner.setup.setup_job`).
 
 Only the standard library is imported here: the client side runs before any heavy import.
 """

@@ -30,7 +30,7 @@ def generate_split(
     data_set: str = SHARED_DATA_SET,
 ) -> None:
     """Write one data split (``train``, ``validation`` or ``analysis``) of a task's data set
-    (``rep-NN`` or ``shared``, :func:`~inforelay.pipeline.config.make_split`) to ``output``."""
+    (``rep-NN`` or ``shared``, :func:`inforelay.tasks.make_split`) to ``output``."""
     data = make_split(task, delay_regime, split, settings, data_set=data_set)
     attrs = {"split": split, "delay_regime": delay_regime, "data_set": data_set, **provenance_attrs(settings)}
     save_task_data(output, data, attrs)
