@@ -1,13 +1,26 @@
 # Shared helpers: config validation, wildcard constraints, network and condition lists, paths,
 # config slices and the library-code digest of every rule. The logic lives in inforelay.pipeline.
+import os
 from pathlib import Path
 
 import inforelay.pipeline.config as experiment
 from inforelay.pipeline.runner.provenance import script_digest
 from inforelay.tasks import is_real_task
+import snakemake.benchmark as snakemake_benchmark
 from snakemake.utils import validate
 
 validate(config, schema="../schemas/config.schema.yaml")
+
+# Snakemake samples the process tree of every running job for its `benchmark:` file twice a
+# second during the job's first 15 s (psutil over /proc, a new thread per sample, all in its one
+# scheduling process), then every 30 s. With 8 jobs in flight that sampling was most of
+# Snakemake's own CPU on the paper's run (docs/performance.md). A job's step CPU is logged by
+# the job itself (pipeline.runner.warm), so one sample every 5 s is enough here;
+# INFORELAY_BENCHMARK_INTERVAL=0.5 restores Snakemake's default. It changes what the
+# benchmark files sample, never a result.
+_benchmark_interval = float(os.environ.get("INFORELAY_BENCHMARK_INTERVAL", "5"))
+if hasattr(snakemake_benchmark, "BENCHMARK_INTERVAL_SHORT"):
+    snakemake_benchmark.BENCHMARK_INTERVAL_SHORT = _benchmark_interval
 try:
     experiment.check_config(config)
 except experiment.ConfigError as error:
