@@ -13,8 +13,8 @@ validate(config, schema="../schemas/config.schema.yaml")
 
 # Snakemake samples the process tree of every running job for its `benchmark:` file twice a
 # second during the job's first 15 s (psutil over /proc, a new thread per sample, all in its one
-# scheduling process), then every 30 s. With 8 jobs in flight that sampling was most of
-# Snakemake's own CPU on the paper's run (docs/performance.md). A job's step CPU is logged by
+# scheduling process), then every 30 s. With 8 jobs in flight that sampling was about half of
+# Snakemake's own CPU on a 72-network run (docs/performance.md). A job's step CPU is logged by
 # the job itself (pipeline.runner.warm), so one sample every 5 s is enough here;
 # INFORELAY_BENCHMARK_INTERVAL=0.5 restores Snakemake's default. It changes what the
 # benchmark files sample, never a result.
