@@ -102,16 +102,28 @@ def cost_breakdown(jobs: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("step_cpu_s", ascending=False)
 
 
-def totals(jobs: pd.DataFrame, snakemake_cpu_s: float, wall_s: float) -> dict[str, float]:
-    """The run's CPU seconds: the steps, the job processes' start-up, Snakemake's own, and shares."""
-    table = cost_breakdown(jobs)
-    steps, startup = float(table["step_cpu_s"].sum()), float(table["startup_cpu_s"].sum())
-    total = steps + startup + snakemake_cpu_s
-    return {"wall_s": wall_s, "jobs": float(len(jobs)), "total_cpu_s": total, "steps_cpu_s": steps,
-            "startup_cpu_s": startup, "snakemake_cpu_s": snakemake_cpu_s,
-            "snakemake_share": snakemake_cpu_s / total if total else math.nan,
-            "networks": float(table.loc["train", "jobs"]) if "train" in table.index else 0.0,
-            "largest_job_cpu_s": float(table["step_cpu_max_s"].max())}  # fmt: skip
+def totals(jobs: pd.DataFrame, own: dict[str, float]) -> dict[str, float]:
+    """The run's CPU seconds: the steps, the job processes, Snakemake's own, and its share.
+
+    ``own`` is ``bench/_snakemake_cpu.py``'s report: Snakemake's own CPU (``RUSAGE_SELF``) and
+    that of the job processes it waited for (``RUSAGE_CHILDREN``: each job's own Python process,
+    whole for a job that ran in process). A warm job's step ran in a fork of the warm server,
+    not a child of Snakemake: its CPU comes from the job's log. Without ``own`` (a run not
+    started through the wrapper) the job processes' CPU falls back to the benchmark files,
+    which sample it and undercount short jobs.
+    """
+    warm = jobs["step_cpu_s"].notna()
+    warm_steps = float(jobs.loc[warm, "step_cpu_s"].sum())
+    in_process = float(jobs.loc[~warm, "cpu_s"].sum())
+    snakemake = float(own.get("snakemake_cpu_s", math.nan))
+    processes = float(own.get("job_processes_cpu_s", jobs["cpu_s"].sum()))
+    startup = max(processes - in_process, 0.0)  # the warm jobs' own processes
+    total = warm_steps + processes + snakemake
+    return {"wall_s": float(own.get("wall_s", math.nan)), "jobs": float(len(jobs)), "total_cpu_s": total,
+            "steps_cpu_s": warm_steps + in_process, "startup_cpu_s": startup, "snakemake_cpu_s": snakemake,
+            "snakemake_share": snakemake / total if total else math.nan,
+            "networks": float((jobs["rule"] == "train").sum()),
+            "largest_job_cpu_s": float(jobs["step_cpu_s"].where(warm, jobs["cpu_s"]).max())}  # fmt: skip
 
 
 def run(source: Path, config: Path, cores: int, keep: bool) -> tuple[dict[str, float], pd.DataFrame, Path]:
@@ -130,7 +142,7 @@ def run(source: Path, config: Path, cores: int, keep: bool) -> tuple[dict[str, f
         print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
         raise SystemExit(f"{source}: snakemake failed (exit {result.returncode}); kept {workdir}")
     jobs = benchmark_table(workdir)
-    numbers = totals(jobs, json.loads(report.read_text())["snakemake_cpu_s"], elapsed)
+    numbers = totals(jobs, {**json.loads(report.read_text()), "wall_s": elapsed})
     numbers["machine_cpu_s"] = busy
     if not keep:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -140,7 +152,7 @@ def run(source: Path, config: Path, cores: int, keep: bool) -> tuple[dict[str, f
 _ROWS = (
     ("networks", "networks", "{:.0f}"), ("jobs", "jobs", "{:.0f}"), ("wall_s", "wall (s)", "{:.0f}"),
     ("total_cpu_s", "CPU, total (s)", "{:.0f}"), ("steps_cpu_s", "CPU in the steps (s)", "{:.0f}"),
-    ("startup_cpu_s", "CPU starting job processes (s)", "{:.0f}"),
+    ("startup_cpu_s", "CPU of the warm jobs' own processes (start-up, waiting) (s)", "{:.0f}"),
     ("snakemake_cpu_s", "CPU in Snakemake's own process (s)", "{:.0f}"),
     ("snakemake_share", "Snakemake's share of the CPU", "{:.1%}"),
     ("largest_job_cpu_s", "largest job's step CPU (s)", "{:.1f}"),
@@ -168,7 +180,7 @@ def report_existing(workdir: Path) -> None:
     jobs = benchmark_table(workdir)
     report = workdir / "snakemake-cpu.json"
     own = json.loads(report.read_text()) if report.is_file() else {}
-    numbers = totals(jobs, own.get("snakemake_cpu_s", math.nan), own.get("wall_s", math.nan))
+    numbers = totals(jobs, own)
     print(f"run: {workdir}\n")
     print(side_by_side({"this run": numbers}))
     print()
