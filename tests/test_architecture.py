@@ -36,7 +36,7 @@ SRC = REPO / "src" / "inforelay"
 #: the top-level package ``inforelay`` itself (``__version__``): allowed everywhere
 TOP = "<inforelay>"
 #: what ``src/inforelay/__init__.py`` may import
-TOP_INIT_ALLOWED = frozenset({"api"})
+TOP_INIT_ALLOWED = frozenset({"api", "core"})
 #: top-level modules (``src/inforelay/<name>.py``) that are rows of the table
 TOP_LEVEL_MODULES = ("cli",)
 _RANGE = re.compile(r"^(\w+)\s*(?:…|\.\.\.)\s*(\w+)$")
@@ -452,3 +452,18 @@ def test_checker_flags_a_fabricated_forbidden_import(table):
         packages=packages,
         api_names=_api_names(),
     )
+
+
+def test_no_module_imports_the_version_from_the_top_package():
+    """The version lives in ``inforelay.core.version``; ``from inforelay import __version__``
+    inside the library would run back up to the top package (and its lazy API) from below."""
+    offenders = [
+        f"{path.relative_to(REPO)}:{node.lineno}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path != SRC / "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.ImportFrom) and node.module == "inforelay" and node.level == 0
+        and any(alias.name == "__version__" for alias in node.names)
+    ]
+    assert offenders == [], offenders
+    assert "__version__" in (SRC / "core" / "version.py").read_text()

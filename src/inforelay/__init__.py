@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from inforelay.core.version import __version__
 
 _API = ("Recording", "Relays", "find_relays", "knock_out", "load_recording", "record")  # from inforelay.api
 

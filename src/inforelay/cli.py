@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from inforelay import __version__
+from inforelay.core.version import __version__
 
 __all__ = ["Subcommand", "SUBCOMMANDS", "CommandError", "register", "build_parser", "check_output_path", "main"]
 

@@ -8,7 +8,7 @@ import platform
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from inforelay import __version__
+from inforelay.core.version import __version__
 
 __all__ = ["package_versions", "provenance_attrs", "to_json"]
 

@@ -14,7 +14,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from inforelay import __version__
+from inforelay.core.version import __version__
 from inforelay.core.atomic import atomic_path
 
 __all__ = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from inforelay import __version__
+from inforelay.core.version import __version__
 from inforelay.core.provenance import package_versions, to_json
 from inforelay.core.recordings import (
     STEP_DATASETS,
