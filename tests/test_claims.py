@@ -8,6 +8,7 @@ tests/test_claims_flow.py.
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
 import pandas as pd
@@ -22,9 +23,22 @@ from inforelay.claims import (
     evaluate_claims,
 )
 from inforelay.claims.paper_stability import late_minus_first
+from inforelay.claims.preregistration import load_preregistration
 from inforelay.core.keys import NETWORK_KEYS
 from inforelay.core.stats import mean_ci
 from inforelay.pipeline.aggregate import concat_tables, summarize, with_keys
+from inforelay.pipeline.workdir import REPO_ROOT
+
+#: the committed pre-registration: these tests check the claims as the pipeline runs them
+PREREGISTRATION = REPO_ROOT / "config" / "claims.yaml"
+REG = load_preregistration(PREREGISTRATION)
+
+
+def evaluate(tables_: dict[str, pd.DataFrame], families=("primary", "pooled", "sanity")) -> pd.DataFrame:
+    """The claims' rows of ``families`` (``None``: all, sensitivity analyses included): one row
+    per (id, group) by default."""
+    df = evaluate_claims(tables_, REG)
+    return df if families is None else df[df["family"].isin(families)]
 
 MODELS = ("rnn", "gru", "lstm")
 REGIMES = ("1", "2", "3", "4", "5", "random")
@@ -71,14 +85,16 @@ def generalization_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFr
 
 
 def knockout_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
-    """C2, C3, C10a, C10b (random-regime networks)."""
+    """C2, C2b, C3, C3b, C10a, C10b (random-regime networks). Non-relay sets: harmless (HOLD),
+    as harmful as relay sets (OPPOSITE), or exactly at C3b's margin (NULL)."""
     rng = np.random.default_rng(seed)
     nets = networks(n_rep, regimes=("random",))
     pairs = {"ranked_concept": CONCEPTS, "evaluated_concept": CONCEPTS}
     base = expand(nets, set_kind=["baseline"], k=[0], draw=[0], **pairs)
     relay = expand(nets, set_kind=["relay"], k=range(1, N_UNITS + 1), draw=[0], **pairs)
     rand = expand(nets, set_kind=["random"], k=range(1, N_UNITS + 1), draw=[0, 1], **pairs)
-    df = pd.concat([base, relay, rand], ignore_index=True)
+    nonrelay = expand(nets, set_kind=["nonrelay"], k=range(1, N_UNITS + 1), draw=[0], **pairs)
+    df = pd.concat([base, relay, rand, nonrelay], ignore_index=True)
     k, whole = df["k"].to_numpy(), df["k"].to_numpy() == N_UNITS
     target = (df["set_kind"] == "relay") & (df["ranked_concept"] == df["evaluated_concept"])
     if s == HOLD:  # damage grows with k, the whole layer is at chance, relay targets suffer most
@@ -87,8 +103,38 @@ def knockout_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
         acc = 0.9 - 0.3 * (1 - k / N_UNITS) + 0.05 * target
     else:  # no trend, no specificity; k = N loses exactly LOST_NEEDED of the above-chance accuracy
         acc = np.where(whole, 0.94 - 0.8 * 0.44, 0.9)
+    small = (df["set_kind"] == "nonrelay") & (df["k"] <= 3)
+    harmless = {HOLD: 0.94, OPPOSITE: 0.6, NULL: 0.94 - 0.05}[s]
+    acc = np.where(small, harmless, acc)
     noise = rng.normal(0, 0.01, len(df)) * (df["set_kind"] != "baseline")
     return df.assign(accuracy=np.where(df["k"] == 0, 0.94, acc + noise))
+
+
+def with_runs(df: pd.DataFrame) -> pd.DataFrame:
+    """The knockout table of every registered run (the pipeline's ``data``/``ablation`` columns),
+    each with the same values."""
+    runs = [df.assign(data=data, ablation=ablation) for _, data, ablation in REG.knockout_runs()]
+    return pd.concat(runs, ignore_index=True)
+
+
+def noise_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
+    """C17a/b: noise on relay sets hurts the ranked concept more than on random sets (HOLD),
+    less (OPPOSITE) or as much (NULL); LSTMs lose 0.1 more than RNNs (HOLD, OPPOSITE) or the
+    same (NULL)."""
+    rng = np.random.default_rng(seed)
+    nets = networks(n_rep, regimes=("random",))
+    pairs = {"ranked_concept": CONCEPTS, "evaluated_concept": CONCEPTS}
+    base = expand(nets, set_kind=["baseline"], k=[0], draw=[0], level=[0.0], **pairs)
+    noisy = pd.concat([expand(nets, set_kind=[kind], k=[3], draw=range(n), level=[0.5, 1.0],
+                              **pairs)
+                       for kind, n in (("relay", 1), ("nonrelay", 1), ("random", 2))],
+                      ignore_index=True)
+    df = pd.concat([base, noisy], ignore_index=True)
+    target = (df["set_kind"] == "relay") & (df["ranked_concept"] == df["evaluated_concept"])
+    worse = {HOLD: 0.1, OPPOSITE: -0.05, NULL: 0.0}[s] * target
+    lstm = (0.1 if s else 0.0) * (df["model"] == "lstm")
+    acc = 0.85 - worse - lstm + rng.normal(0, 0.01, len(df))
+    return df.assign(accuracy=np.where(df["set_kind"] == "baseline", 0.94, acc))
 
 
 def stability_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
@@ -98,9 +144,11 @@ def stability_table(s: int, n_rep: int = N_REP, seed: int = 0) -> pd.DataFrame:
     gated, random = df["model"] != "rnn", df["delay_regime"] == "random"
     first = df["window"] == "first"
     if s == HOLD:  # gated stable, RNN moving with fixed delays only; gated later pairs more stable
-        value = np.where(gated, np.where(first, 0.8, 0.95), np.where(random, 0.7, 0.3))
+        rnn = np.where(random, np.where(first, 0.7, 0.9), 0.3)
+        value = np.where(gated, np.where(first, 0.8, 0.95), rnn)
     elif s == OPPOSITE:
-        value = np.where(gated, np.where(first, 0.3, 0.15), np.where(random, 0.3, 0.8))
+        rnn = np.where(random, np.where(first, 0.3, 0.6), 0.8)
+        value = np.where(gated, np.where(first, 0.3, 0.15), rnn)
     else:
         value = np.full(len(df), 0.5)
     n_pairs = np.where(random, 5, pd.to_numeric(df["delay_regime"], errors="coerce"))
@@ -153,7 +201,8 @@ def tables(s: int, n_rep: int = N_REP) -> dict[str, pd.DataFrame]:
     relay, random, states = LATENT.get(s, (0.0, 0.0, 0.0))
     return {
         "generalization": generalization_table(s, n_rep),
-        "knockout": knockout_table(s, n_rep),
+        "knockout": with_runs(knockout_table(s, n_rep)),
+        "noise": noise_table(s, n_rep),
         "stability": stability_table(s, n_rep),
         "distribution": distribution_table(s, n_rep),
         "latent": latent_table(relay, random, states, n_rep),
@@ -162,12 +211,12 @@ def tables(s: int, n_rep: int = N_REP) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def held():
-    return evaluate_claims(tables(HOLD))
+    return evaluate(tables(HOLD), None)
 
 
 @pytest.fixture(scope="module")
 def opposite():
-    return evaluate_claims(tables(OPPOSITE))
+    return evaluate(tables(OPPOSITE), None)
 
 
 # ---------------------------------------------------------------------------
@@ -185,6 +234,8 @@ def test_every_claim_and_group_holds_when_built_to_hold(held):
 
 
 def test_every_claim_fails_when_built_the_other_way(opposite):
+    # C17b claims a difference in either direction: it has no "other way"
+    opposite = opposite[opposite["id"] != "C17b"]
     bad = opposite[opposite["verdict"] != NOT_HELD]
     assert bad.empty, bad[["id", "group", "effect", "ci_high", "p_holm_reverse", "details"]]
     below = (opposite["effect"] < opposite["null"]) | (opposite["ci_high"] < opposite["needed"])
@@ -194,9 +245,11 @@ def test_every_claim_fails_when_built_the_other_way(opposite):
 def test_null_effects_are_inconclusive_never_not_held():
     t = tables(NULL)
     t["latent"] = latent_table(0.0, 0.0, 0.1, noise=0.02)  # C7 and C13 at their null
-    df = evaluate_claims(t).set_index("id")
-    # C11, C12 need a size above their null and C14 has its own null (tested below)
-    null = df.drop(index=["C11", "C12", "C14"])
+    df = evaluate(t).set_index("id")
+    # C5f, C11, C12 need a size above their null and C14 has its own null (tested below); with
+    # no network peaking at its training delay, C8c's share is 0, against its null of 0.5; C5e
+    # claims equality, which the null tables have
+    null = df.drop(index=["C5e", "C5f", "C8c", "C11", "C12", "C14"])
     assert (null["verdict"] == INCONCLUSIVE).all(), null[null["verdict"] != INCONCLUSIVE][
         ["group", "effect", "ci_low", "ci_high", "p_holm", "p_holm_reverse"]]
     assert null["details"].str.contains("not significant after Holm").all()
@@ -204,30 +257,34 @@ def test_null_effects_are_inconclusive_never_not_held():
 
 def test_random_removal_at_its_margin_is_inconclusive_and_below_it_not_held():
     at_margin = latent_table(0.0, 0.05 / 6, 0.5, noise=0.03)  # the mean of n = 1..11 is 6
-    rows = evaluate_claims({"latent": at_margin}).set_index("id").loc["C14"]
+    rows = evaluate({"latent": at_margin}).set_index("id").loc["C14"]
     assert (rows["null"] == -0.05).all() and np.allclose(rows["effect"], -0.05, atol=0.01)
     assert (rows["verdict"] == INCONCLUSIVE).all(), rows[["effect", "ci_low", "ci_high", "details"]]
-    improves = evaluate_claims({"latent": latent_table(0.0, 0.02, 0.5)}).set_index("id").loc["C14"]
+    improves = evaluate({"latent": latent_table(0.0, 0.02, 0.5)}).set_index("id").loc["C14"]
     assert (improves["verdict"] == NOT_HELD).all()
     assert improves["details"].str.contains("below -0.05").all()
 
 
 def test_a_real_but_too_small_effect_is_not_held():
     # states are separated (silhouette 0.1 > 0, significant) but below the needed 0.25
-    rows = evaluate_claims({"latent": latent_table(0.02, 0.0, 0.1)}).set_index("id").loc["C12"]
+    rows = evaluate({"latent": latent_table(0.02, 0.0, 0.1)}).set_index("id").loc["C12"]
     assert (rows["p_holm"] < 0.05).all() and (rows["ci_high"] < 0.25).all()
     assert (rows["verdict"] == NOT_HELD).all()
     assert rows["details"].str.contains("the size the claim needs").all()
 
 
 def test_groups_and_network_counts(held):
+    held = held[held["family"].isin(["primary", "pooled", "sanity"])]
     groups = held.groupby("id", sort=False)["group"].apply(list)
     per_model = ["memory/rnn", "memory/gru", "memory/lstm", "pooled"]
     versus = ["memory/gru vs rnn", "memory/lstm vs rnn", "pooled"]
-    for cid in ("C1", "C2", "C3", "C6", "C7a", "C8a", "C10a", "C11", "C12", "C13", "C14"):
+    for cid in ("C1", "C2", "C2b", "C3", "C3b", "C6", "C7a", "C8a", "C8c", "C10a", "C11", "C12",
+                "C13", "C13b", "C14", "C17a"):
         assert groups[cid] == per_model, cid
-    for cid in ("C4a", "C4b", "C5a", "C5d", "C9", "C16"):
+    for cid in ("C4a", "C4b", "C5a", "C5d", "C5e", "C9", "C16"):
         assert groups[cid] == versus, cid
+    assert groups["C5f"] == ["memory/rnn", "pooled"]
+    assert groups["C17b"] == ["memory/lstm vs rnn", "pooled"]
     assert groups["C15"] == ["memory/gru", "memory/lstm", "pooled"]
     n = held.set_index(["id", "group"])["n"]
     r = N_REP
@@ -244,7 +301,7 @@ def test_stability_compares_regimes_on_a_common_window():
     df = stability_table(HOLD)
     # a window-"all" difference between delay 1 and the others must not leak into C4
     df.loc[(df["window"] == "all") & (df["model"] == "rnn"), "value"] = 0.95
-    rows = evaluate_claims({"stability": df}).set_index(["id", "group"])
+    rows = evaluate({"stability": df}).set_index(["id", "group"])
     assert rows.loc[("C4a", "pooled"), "verdict"] == HELD
     assert rows.loc[("C16", "pooled"), "verdict"] == NOT_HELD  # C16 reads the later pairs
 
@@ -262,7 +319,7 @@ def test_later_pairs_are_recovered_from_the_two_windows():
 
 
 def test_too_few_networks_is_inconclusive_with_the_reason():
-    df = evaluate_claims({"knockout": knockout_table(HOLD, n_rep=3)}).set_index(["id", "group"])
+    df = evaluate({"knockout": knockout_table(HOLD, n_rep=3)}).set_index(["id", "group"])
     row = df.loc[("C2", "memory/gru")]
     assert row["n"] == 3 and row["verdict"] == INCONCLUSIVE
     assert "not significant after Holm" in row["details"]
@@ -270,8 +327,8 @@ def test_too_few_networks_is_inconclusive_with_the_reason():
 
 
 def test_missing_tables_are_inconclusive_with_the_reason():
-    df = evaluate_claims({"knockout": knockout_table(HOLD)})
-    others = df[~df["id"].isin(["C2", "C3", "C10a", "C10b"])]
+    df = evaluate({"knockout": with_runs(knockout_table(HOLD))})
+    others = df[~df["id"].isin(["C2", "C2b", "C3", "C3b", "C10a", "C10b"])]
     assert (others["verdict"] == INCONCLUSIVE).all() and (others["n"] == 0).all()
     assert others["details"].str.startswith("no '").all()
     assert (df.loc[df["id"] == "C2", "verdict"] == HELD).all()
@@ -280,13 +337,13 @@ def test_missing_tables_are_inconclusive_with_the_reason():
 def test_one_concept_tasks_leave_the_specificity_claims_out():
     one = knockout_table(HOLD)
     one = one[(one["ranked_concept"] == "A") & (one["evaluated_concept"] == "A")]
-    df = evaluate_claims({"knockout": one.assign(task="italypower")}).set_index(["id", "group"])
+    df = evaluate({"knockout": one.assign(task="italypower")}).set_index(["id", "group"])
     assert df.loc[("C2", "italypower/all"), "verdict"] == INCONCLUSIVE
     assert "two concepts" in df.loc[("C2", "italypower/all"), "details"]
     assert df.loc[("C3", "pooled"), "verdict"] == HELD
     dist = distribution_table(HOLD)
     dist = dist[dist["concept"] == "A"].assign(task="italypower")
-    rows = evaluate_claims({"distribution": dist}).set_index(["id", "group"])
+    rows = evaluate({"distribution": dist}).set_index(["id", "group"])
     assert rows.loc[("C11", "italypower/all"), "verdict"] == INCONCLUSIVE
     assert rows.loc[("C11", "pooled"), "details"].endswith("every task has one")
     assert rows.loc[("C6", "pooled"), "verdict"] == HELD
@@ -302,22 +359,39 @@ def test_the_pipeline_step_writes_every_row_and_the_report(tmp_path, monkeypatch
         paths[name] = tmp_path / f"{name}.csv"
         table.to_csv(paths[name], index=False)
     csv, md = tmp_path / "claims.csv", tmp_path / "claims.md"
-    step.paper_claims(paths, csv, md, [1, 2, 3, 4, 5], {"name": "synthetic"})
+    step.paper_claims(paths, PREREGISTRATION, csv, md, [1, 2, 3, 4, 5], {"name": "synthetic"})
     rows = pd.read_csv(csv)
     assert list(rows.columns) == CLAIM_COLUMNS and set(rows["id"]) == set(PAPER_CLAIMS)
     text = md.read_text()
     assert f"Networks analysed: {3 * 6 * N_REP}" in text
+    assert REG.digest in text
+    meta = json.loads((tmp_path / "claims.csv.meta.json").read_text())
+    assert meta["preregistration"]["sha256"] == REG.digest
     assert text.index("## Summary") < text.index("| C1 |") < text.index("## Details")
 
 
 def test_bad_input_raises_naming_the_table_and_column():
     with pytest.raises(ValueError, match="'latent' table lacks"):
-        evaluate_claims({"latent": pd.DataFrame({"task": ["memory"]})})
+        evaluate({"latent": pd.DataFrame({"task": ["memory"]})})
     old = stability_table(HOLD).drop(columns="window")
     with pytest.raises(ValueError, match=r"'stability' table lacks column\(s\) \['window'\]"):
-        evaluate_claims({"stability": old})
-    with pytest.raises(ValueError, match="alpha"):
-        evaluate_claims({}, alpha=1.5)
+        evaluate({"stability": old})
+    from inforelay.claims.preregistration import PreregistrationError, preregistration_from_mapping
+
+    import yaml
+
+    raw = yaml.safe_load(PREREGISTRATION.read_text())
+    with pytest.raises(PreregistrationError, match="alpha"):
+        preregistration_from_mapping({**raw, "alpha": 1.5}, source="bad.yaml")
+    with pytest.raises(PreregistrationError, match=r"bad.yaml: claims.C2 lacks needed"):
+        broken = {**raw, "claims": {**raw["claims"], "C2": {k: v for k, v in raw["claims"]["C2"].items() if k != "needed"}}}
+        preregistration_from_mapping(broken, source="bad.yaml")
+    extra = preregistration_from_mapping({**raw, "claims": {**raw["claims"], "C99": raw["claims"]["C2"]}}, source="extra.yaml")
+    with pytest.raises(PreregistrationError, match="extra.yaml: registers unknown claim"):
+        evaluate_claims({}, extra)
+    missing = preregistration_from_mapping({**raw, "claims": {k: v for k, v in raw["claims"].items() if k != "C9"}}, source="short.yaml")
+    with pytest.raises(PreregistrationError, match=r"short.yaml: claims.C9 is not registered"):
+        evaluate_claims({}, missing)
 
 
 # ---------------------------------------------------------------------------

@@ -85,7 +85,9 @@ def test_the_reverse_direction_is_corrected_too():
         (0.2, np.nan, np.nan, 1, {}, INCONCLUSIVE),  # too few for the test
         # significant above the null but the interval is below the size the claim needs
         (0.1, 0.001, 0.999, 30, {"ci": (0.05, 0.15), "needed": 0.25}, NOT_HELD),
-        (0.2, 0.001, 0.999, 30, {"ci": (0.15, 0.3), "needed": 0.25}, HELD),
+        # significant, but the interval reaches below the needed size: not shown to be that large
+        (0.2, 0.001, 0.999, 30, {"ci": (0.15, 0.3), "needed": 0.25}, INCONCLUSIVE),
+        (0.35, 0.001, 0.999, 30, {"ci": (0.26, 0.45), "needed": 0.25}, HELD),
         # equivalence: held only when the interval clears the margin (the null)
         (-0.03, 0.01, 0.99, 30, {"ci": (-0.06, 0.0), "null": -0.05, "equivalence": True}, INCONCLUSIVE),
         (-0.03, 0.01, 0.99, 30, {"ci": (-0.04, 0.0), "null": -0.05, "equivalence": True}, HELD),
@@ -172,9 +174,10 @@ def report_rows() -> pd.DataFrame:
 def test_summary_table_layout():
     table = summary_table(report_rows())
     assert table.index.tolist() == ["X1", "X2"]
-    assert table.columns.tolist() == ["block/lstm", "memory/rnn", "memory/gru", "pooled"]
-    assert table.loc["X1"].tolist() == ["–", "✓", "✗", "?"]
-    assert table.loc["X2"].tolist() == ["?", "–", "✓", "–"]  # "vs rnn" sits under its model
+    # pooled rows are a family of their own, outside the per-group summary
+    assert table.columns.tolist() == ["block/lstm", "memory/rnn", "memory/gru"]
+    assert table.loc["X1"].tolist() == ["–", "✓", "✗"]
+    assert table.loc["X2"].tolist() == ["?", "–", "✓"]  # "vs rnn" sits under its model
 
 
 def test_markdown_leads_with_the_summary_then_details():
@@ -184,13 +187,72 @@ def test_markdown_leads_with_the_summary_then_details():
     assert "Networks analysed: 180" in text and "numpy 2.0" in text
     summary, details = text.split("## Details")
     assert "Legend: ✓ held · ✗ not held · ? inconclusive · – not applicable" in summary
-    assert "| id | claim | block/lstm | memory/rnn | memory/gru | pooled |" in summary
-    assert "| X1 | a claim | – | ✓ | ✗ | ? |" in summary  # the quotation stays in the details
-    assert "1 not held" in summary and "2 held" in summary
+    assert "| id | claim | block/lstm | memory/rnn | memory/gru |" in summary
+    assert "| X1 | a claim | – | ✓ | ✗ |" in summary  # the quotation stays in the details
+    assert ("Rows of the primary analysis: **2 held**, **1 not held**, **1 inconclusive** (of 4)"
+            in summary)
+    assert "Pooled rows" in summary and "**0 held**, **0 not held**, **1 inconclusive** (of 1)" in summary
     assert '### X1: a claim ("in the paper\'s words")' in details
-    assert "| memory/rnn | 0.3 [0.2, 0.4] | 1e-06 | 4e-06 | 40 | ✓ held |" in details
+    assert "| memory/rnn | 0.3 [0.2, 0.4] | 1e-06 | 3e-06 | 40 | ✓ held |" in details
     with pytest.raises(ValueError, match="lacks column"):
         claims_markdown(df.drop(columns="p_holm"))
+
+
+def test_holm_runs_within_each_family_and_sensitivity_changes_are_listed():
+    spec = ClaimSpec("X1", "a claim", "s", "t")
+    sens = ClaimSpec("X1", "a claim", "s", "t", family="sensitivity: zero ablation")
+    e = Evidence(0.3, 0.02, 0.98, 20, (0.1, 0.5))
+    rows = [claim_row(spec, e, group="memory/rnn"), claim_row(spec, e, group="memory/gru"),
+            claim_row(sens, Evidence(0.3, 0.3, 0.7, 20, (-0.1, 0.5)), group="memory/rnn"),
+            claim_row(spec, e, group="pooled")]
+    df = finalize(rows, VerdictRule())
+    assert df["family"].tolist() == ["primary", "primary", "sensitivity: zero ablation", "pooled"]
+    # two primary rows: 2 · 0.02; alone in their families: 0.02 and 0.3
+    assert df["p_holm"].tolist() == pytest.approx([0.04, 0.04, 0.3, 0.02])
+    text = claims_markdown(df)
+    assert "### Sensitivity: zero ablation" in text
+    assert "| X1 | memory/rnn | ✓ held | ? inconclusive |" in text
+    assert "| memory/rnn (sensitivity: zero ablation) |" in text
+
+
+def test_hodges_lehmann_intervals_invert_the_rank_tests():
+    """The interval's ends are where scipy's exact two-sided tests start to reject at 5 %."""
+    from inforelay.core.stats import hodges_lehmann, hodges_lehmann_shift
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_t(3, 15) + 0.4
+    est, low, high = hodges_lehmann(x)
+    walsh = [(a + b) / 2 for i, a in enumerate(x) for b in x[i:]]
+    assert est == pytest.approx(np.median(walsh))
+    p = lambda d: stats.wilcoxon(x - d, method="exact").pvalue  # noqa: E731
+    eps = 1e-9
+    assert p(low + eps) > 0.05 and p(high - eps) > 0.05
+    assert p(low - 1e-6) <= 0.05 and p(high + 1e-6) <= 0.05
+    a, b = rng.normal(1.0, 1.0, 9), rng.normal(0.0, 1.0, 11)
+    shift, lo, hi = hodges_lehmann_shift(a, b)
+    assert shift == pytest.approx(np.median(np.subtract.outer(a, b)))
+    q = lambda d: stats.mannwhitneyu(a - d, b, method="exact").pvalue  # noqa: E731
+    assert q(lo + eps) > 0.05 and q(hi - eps) > 0.05
+    assert q(lo - 1e-6) <= 0.05 and q(hi + 1e-6) <= 0.05
+    assert np.isnan(hodges_lehmann([1.0, 2.0, 3.0, 4.0, 5.0])[1])  # n = 5: no 95 % interval
+
+
+def test_two_sided_and_equivalence_evidence():
+    from inforelay.claims.statistics import equivalence_rank_sum_evidence, two_sided_rank_sum_evidence
+
+    a, b = np.arange(10.0) + 5, np.arange(10.0)
+    up, down = two_sided_rank_sum_evidence(a, b), two_sided_rank_sum_evidence(b, a)
+    assert up.effect == down.effect == 5.0 and up.p_value == pytest.approx(down.p_value)
+    assert up.p_value == pytest.approx(stats.mannwhitneyu(a, b).pvalue) and np.isnan(up.p_reverse)
+    assert 0 < up.ci[0] <= 5.0 <= up.ci[1]
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(0.0, 0.02, 40), rng.normal(0.01, 0.02, 40)
+    alike = equivalence_rank_sum_evidence(x, y, margin=0.1)
+    assert alike.effect > 0 and alike.p_value < 1e-6 and alike.ci[0] > 0
+    apart = equivalence_rank_sum_evidence(x + 0.5, y, margin=0.1)
+    assert apart.effect < 0 and apart.p_value > 0.5 and apart.p_reverse < 1e-6
+    assert verdict(apart.effect, apart.p_value, apart.p_reverse, 80, ci=apart.ci, null=0,
+                   needed=0)[0] == NOT_HELD
 
 
 def test_one_schema_for_every_family():

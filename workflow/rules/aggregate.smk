@@ -6,6 +6,7 @@ localrules:
     aggregate_generalization,
     aggregate_knockout,
     aggregate_latent,
+    aggregate_noise,
     aggregate_relay,
 
 
@@ -52,6 +53,23 @@ rule aggregate_latent:
         "logs/aggregate/latent.log",
     benchmark:
         "benchmarks/aggregate/latent.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
+    script:
+        "../scripts/aggregate_tables.py"
+
+
+rule aggregate_noise:
+    input:
+        network_paths(f"results/noise/{NETWORK}.csv"),
+    output:
+        "results/tables/noise.csv",
+    log:
+        "logs/aggregate/noise.log",
+    benchmark:
+        "benchmarks/aggregate/noise.tsv"
     conda:
         CONDA_ENV
     params:

@@ -67,7 +67,8 @@ rule knockout:
         networks=rules.record.input.networks,
         relays=rules.relay.output,
     output:
-        per_replicate(f"results/knockout/{NETWORK}.csv"),
+        knockout=per_replicate(f"results/knockout/{NETWORK}.csv"),
+        noise=per_replicate(f"results/noise/{NETWORK}.csv"),
     log:
         log_path("knockout", CONDITION),
     benchmark:
@@ -77,7 +78,7 @@ rule knockout:
     params:
         replicates=REPLICATES,
         data_sets=DATA_SETS,
-        analysis=analysis_settings,
+        splits=knockout_splits,
         knockout=section("knockout"),
         code=library_code("knockout.py"),
     script:

@@ -10,9 +10,11 @@ rule claims:
     input:
         generalization=rules.aggregate_generalization.output[0],
         knockout=rules.aggregate_knockout.output[0],
+        noise=rules.aggregate_noise.output[0],
         stability=rules.aggregate_relay.output.stability,
         distribution=rules.aggregate_relay.output.distribution,
         latent=rules.aggregate_latent.output[0],
+        preregistration=preregistration(),
     output:
         csv=report(
             "results/claims.csv",

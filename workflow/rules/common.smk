@@ -32,7 +32,7 @@ wildcard_constraints:
     model="rnn|gru|lstm",
     delay_regime="[0-9]|random",
     replicate="[0-9]{2}",
-    split="train|validation|analysis",
+    split="train|validation|analysis|test",
     data_set="rep-[0-9]{2}|shared",
 
 
@@ -97,12 +97,28 @@ def analysis_settings(wildcards):
     return experiment.split_settings(config, wildcards.task, "analysis")
 
 
+def knockout_splits(wildcards):
+    """What a condition's held-out test sets (every knockout) and analysis sets (the same-data
+    sensitivity run) are made from (rule knockout)."""
+    return {
+        "test": experiment.split_settings(config, wildcards.task, "test"),
+        "analysis": analysis_settings(wildcards),
+    }
+
+
 def evaluation_settings(wildcards):
     return experiment.evaluation_settings(config, wildcards.task)
 
 
 def network_settings(wildcards):
     return experiment.network_settings(config, wildcards.task)
+
+
+def preregistration():
+    """The claims' pre-registration file (config claims.preregistration; relative paths are
+    the workflow directory's)."""
+    path = Path(config["claims"]["preregistration"])
+    return str(path if path.is_absolute() else Path(workflow.basedir) / path)
 
 
 def log_path(rule_name, pattern=NETWORK):
@@ -121,6 +137,7 @@ def final_targets():
     targets += network_paths(f"results/activations/{NETWORK}.h5")
     targets += [
         "results/tables/generalization.csv",
+        "results/tables/relay_null.csv",
         "results/figures/fig02_generalization.png",
     ]
     return targets + task_figures() + analysis_targets()
@@ -172,6 +189,7 @@ def analysis_targets():
     """Per-network analyses, tables, figures 3-13 and the claims."""
     tasks = config["experiment"]["tasks"]
     targets = network_paths(f"results/knockout/{NETWORK}.csv")
+    targets += network_paths(f"results/noise/{NETWORK}.csv")
     targets += network_paths(f"results/latent/{NETWORK}.csv")
     targets += [
         f"results/figures/{stem}.png"

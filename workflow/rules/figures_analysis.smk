@@ -49,6 +49,7 @@ rule fig04_05_knockout:
     conda:
         CONDA_ENV
     params:
+        ablation=config["knockout"]["ablation"],
         code=library_code("fig_knockout.py"),
     script:
         "../scripts/fig_knockout.py"

@@ -4,5 +4,6 @@ from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.claims:paper_claims",
-         dict(sm.input.items()), sm.output.csv, sm.output.md, sm.params.training_delays,
+         {k: v for k, v in sm.input.items() if k != "preregistration"}, sm.input.preregistration,
+         sm.output.csv, sm.output.md, sm.params.training_delays,
          sm.params.experiment)

@@ -2,10 +2,12 @@
 
 Paper Figs. 4/5 (``docs/method.md``, knockouts). For each concept ``c`` the units are ranked by
 their relay for ``c`` at the analysis step ``t_k``; the top-``k`` sets (``k = N .. 1``) are knocked
-out — their hidden state (and LSTM cell state) set to 0.0 at ``t_k`` and, in ``clamp`` mode, held
-at 0.0 up to the answer — and the accuracy of every concept is measured at the answer step.
-Random sets of the same sizes are the control, the intact network the baseline (``k = 0``); the
-sets themselves come from :mod:`inforelay.analyses.knockout_sets`.
+out — their hidden state (and LSTM cell state) ablated at ``t_k`` (set to 0.0, to their mean over
+the sequences or to their value on another sequence) and, in ``clamp`` mode, held there up to the
+answer — and the accuracy of every concept is measured at the answer step. Random sets of the
+same sizes and, optionally, the bottom-``k`` (non-relay) sets are the controls, the intact
+network the baseline (``k = 0``); the sets themselves come from
+:mod:`inforelay.analyses.knockout_sets`.
 
 All sets run through :func:`inforelay.nets.run_stepwise` in a few batched passes (identical
 sets are run once). torch is imported only inside :func:`knockout_experiment`, so that the summary
@@ -14,7 +16,7 @@ helpers used by figures and claims stay light.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from inforelay.analyses.knockout_sets import (
+    DEFAULT_SET_KINDS,
     SET_KINDS,
     knockout_sets,
     rank_units,
@@ -32,16 +35,22 @@ from inforelay.core.seeding import derive_rng
 from inforelay.tasks import answer_accuracy, concept_labels
 
 __all__ = [
-    "removal_rank",
-    "SET_KINDS",
+    "ABLATIONS",
+    "DEFAULT_SET_KINDS",
     "KNOCKOUT_COLUMNS",
-    "rank_units",
-    "knockout_sets",
-    "set_accuracy",
-    "knockout_experiment",
-    "knockout_summary",
+    "SET_KINDS",
     "knockout_effects",
+    "knockout_experiment",
+    "knockout_sets",
+    "knockout_summary",
+    "rank_units",
+    "removal_rank",
+    "set_accuracy",
 ]
+
+#: ablations of :func:`knockout_experiment` (the same as :data:`inforelay.nets.stepwise.ABLATIONS`,
+#: repeated here so that this module does not import torch)
+ABLATIONS = ("zero", "mean", "resample")
 
 KNOCKOUT_COLUMNS = [
     "set_kind",
@@ -87,10 +96,11 @@ class _Sequences:
     ranking: np.ndarray  # (C, N) float64
 
 
-def _check_experiment(
-    network: Any, data: Any, relay_ranking: np.ndarray, knockout_step: int, mode: str
+def _check_sequences(
+    network: Any, data: Any, relay_ranking: np.ndarray, step: int, step_name: str
 ) -> _Sequences:
-    """Validate the arguments of :func:`knockout_experiment`; raises ``ValueError`` naming the culprit."""
+    """The checked arrays of an experiment that intervenes at ``step`` (argument ``step_name``)
+    and reads every concept at its answer step; raises ``ValueError`` naming the culprit."""
     inputs = np.asarray(data.inputs, dtype=np.float32)
     targets = np.asarray(data.targets)
     answer_step = np.asarray(data.answer_step).astype(np.int64)
@@ -105,15 +115,31 @@ def _check_experiment(
         raise ValueError(
             f"relay_ranking must be (C, N) = {expected}, got shape {ranking.shape}"
         )
-    if mode not in ("clamp", "once"):
-        raise ValueError(f"unknown knockout mode {mode!r} (knockout.mode); allowed: clamp, once")
     last = int(answer_step.max())
-    if not 0 <= knockout_step <= last:
-        raise ValueError(
-            f"knockout_step={knockout_step} must lie in 0..{last} (the last answer step)"
-        )
+    if not 0 <= step <= last:
+        raise ValueError(f"{step_name}={step} must lie in 0..{last} (the last answer step)")
     # steps after the last answer cannot matter
     return _Sequences(inputs[:, : last + 1], targets, answer_step, ranking)
+
+
+def _check_experiment(
+    network: Any, data: Any, relay_ranking: np.ndarray, knockout_step: int, mode: str, ablation: str
+) -> _Sequences:
+    """Validate the arguments of :func:`knockout_experiment`; raises ``ValueError`` naming the culprit."""
+    seqs = _check_sequences(network, data, relay_ranking, knockout_step, "knockout_step")
+    if mode not in ("clamp", "once"):
+        raise ValueError(f"unknown knockout mode {mode!r} (knockout.mode); allowed: clamp, once")
+    if ablation not in ABLATIONS:
+        allowed = ", ".join(ABLATIONS)
+        raise ValueError(f"unknown ablation {ablation!r} (knockout.ablation); allowed: {allowed}")
+    if ablation == "resample" and seqs.inputs.shape[0] < 2:
+        raise ValueError("ablation='resample' needs at least 2 sequences in data to borrow from")
+    return seqs
+
+
+def _shifted(perturbation: Callable[[int, slice], Any], offset: int) -> Callable[[int, slice], Any]:
+    """``perturbation`` of a pass whose first set is set ``offset`` of the experiment."""
+    return lambda t, sets: perturbation(t, slice(sets.start + offset, sets.stop + offset))
 
 
 def _distinct_set_accuracy(
@@ -123,9 +149,16 @@ def _distinct_set_accuracy(
     *,
     knockout_step: int,
     mode: str,
+    ablation: str,
+    ablation_seed: int,
     chunk_sets: int | None,
+    perturbation: Callable[[int, slice], Any] | None = None,
 ) -> np.ndarray:
-    """``(S, C)`` accuracy of every concept with each mask's units knocked out, in batched passes."""
+    """``(S, C)`` accuracy of every concept with each mask's units knocked out, in batched passes.
+
+    ``perturbation`` (:data:`inforelay.nets.stepwise.Perturbation`) sees the sets' indices into
+    ``masks``, whatever the pass they run in.
+    """
     from inforelay.nets.stepwise import answers, run_stepwise  # torch only here
 
     n, n_steps = seqs.inputs.shape[:2]
@@ -136,12 +169,16 @@ def _distinct_set_accuracy(
     chunk = int(chunk_sets)
     acc = np.empty((masks.shape[0], seqs.targets.shape[1]))
     for lo in range(0, masks.shape[0], chunk):
+        shifted = None if perturbation is None else _shifted(perturbation, lo)
         run = run_stepwise(
             network,
             seqs.inputs,
             knockout_masks=masks[lo : lo + chunk],
             knockout_start=knockout_step,
             mode=mode,
+            ablation=ablation,
+            ablation_seed=ablation_seed,
+            perturbation=shifted,
             record_states=False,
         )
         acc[lo : lo + chunk] = set_accuracy(answers(run.outputs, seqs.answer_step), seqs.targets)
@@ -185,8 +222,11 @@ def knockout_experiment(
     concept_names: Sequence[str] | None = None,
     random_per_concept: bool = False,
     chunk_sets: int | None = None,
+    ablation: str = "zero",
+    ablation_seed: int | None = None,
+    set_kinds: Sequence[str] = DEFAULT_SET_KINDS,
 ) -> pd.DataFrame:
-    """Knock out relay-ranked and random unit sets and measure every concept's accuracy.
+    """Knock out relay-ranked, non-relay and random unit sets and measure every concept's accuracy.
 
     Parameters
     ----------
@@ -201,36 +241,59 @@ def knockout_experiment(
     knockout_step
         0-based step ``t_k`` at which units are silenced (``info_length - 1``).
     mode
-        ``"clamp"`` (held at 0.0 to the answer) or ``"once"`` (zeroed at ``t_k`` only).
-    n_random, sizes, random_per_concept
-        The sets (:func:`inforelay.analyses.knockout_sets.knockout_sets`).
+        ``"clamp"`` (ablated at every step from ``t_k`` to the answer) or ``"once"`` (at ``t_k``
+        only).
+    n_random, sizes, random_per_concept, set_kinds
+        The sets (:func:`inforelay.analyses.knockout_sets.knockout_sets`); add ``"nonrelay"`` to
+        ``set_kinds`` for the bottom-``k`` sets.
     seed
         Integer seed; random sets come from ``inforelay.core.seeding.derive_rng("knockout", seed)``.
     concept_names
         Labels of the concepts (default: ``data.concept_names`` or ``"0"``, ``"1"``, …).
     chunk_sets
-        Sets per batched pass (default: as many as fit in about 256 MiB).
+        Sets per batched pass (default: as many as fit in about 256 MiB); the table does not
+        depend on it.
+    ablation
+        What the knocked-out units are set to (:func:`inforelay.nets.stepwise.run_recurrent`):
+        ``"zero"`` (0.0), ``"mean"`` (their per-step mean over ``data``'s sequences in the intact
+        run) or ``"resample"`` (their intact value on another sequence of ``data``, one fixed
+        permutation for every step and set).
+    ablation_seed
+        Seed of the ``resample`` permutation (default: ``seed``; the permutation comes from
+        ``derive_rng("resample", ablation_seed)``, a stream apart from the random sets').
 
     Returns
     -------
     pandas.DataFrame
         Tidy, one row per (set, evaluated concept): ``set_kind`` (``baseline`` | ``relay`` |
-        ``random``), ``ranked_concept``, ``k`` (0 for the baseline), ``draw`` (random set index;
+        ``nonrelay`` | ``random``), ``ranked_concept``, ``k`` (0 for the baseline), ``draw`` (random set index;
         0 otherwise), ``evaluated_concept``, ``accuracy``, ``units`` (knocked-out units, space
         separated, in ascending order). The baseline rows are repeated for each ranked concept.
         ``attrs`` holds ``n_sequences``, ``n_sets`` and ``n_distinct_sets``.
     """
     knockout_step = int(knockout_step)
-    seqs = _check_experiment(network, data, relay_ranking, knockout_step, mode)
+    seqs = _check_experiment(network, data, relay_ranking, knockout_step, mode, ablation)
     given = getattr(data, "concept_names", None) if concept_names is None else concept_names
     names = concept_labels(given, seqs.targets.shape[1])
     rng = derive_rng("knockout", int(seed))
     sets, masks = knockout_sets(
-        seqs.ranking, sizes=sizes, n_random=n_random, rng=rng, random_per_concept=random_per_concept
+        seqs.ranking,
+        sizes=sizes,
+        n_random=n_random,
+        rng=rng,
+        random_per_concept=random_per_concept,
+        set_kinds=set_kinds,
     )
     distinct, inverse = np.unique(masks, axis=0, return_inverse=True)
     acc = _distinct_set_accuracy(
-        network, seqs, distinct, knockout_step=knockout_step, mode=mode, chunk_sets=chunk_sets
+        network,
+        seqs,
+        distinct,
+        knockout_step=knockout_step,
+        mode=mode,
+        ablation=ablation,
+        ablation_seed=int(seed if ablation_seed is None else ablation_seed),
+        chunk_sets=chunk_sets,
     )
     df = _knockout_table(sets, masks, acc[np.asarray(inverse).reshape(-1)], names)
     n_sequences, n_distinct = seqs.inputs.shape[0], distinct.shape[0]
@@ -268,12 +331,12 @@ def knockout_summary(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
 
 
 def _accuracy_drops(df: pd.DataFrame, group: list[str], ks: list[int]) -> pd.DataFrame:
-    """Relay and random rows of sizes ``ks`` with ``drop`` = baseline accuracy − accuracy."""
+    """Relay, non-relay and random rows of sizes ``ks`` with ``drop`` = baseline accuracy − accuracy."""
     acc = df.groupby([*group, "set_kind", "k", "evaluated_concept"], sort=False)["accuracy"].mean()
     acc = acc.reset_index()
     base = acc[acc["set_kind"] == "baseline"][[*group, "evaluated_concept", "accuracy"]]
     base = base.rename(columns={"accuracy": "baseline"})
-    sized = acc[acc["set_kind"].isin(["relay", "random"]) & acc["k"].isin(ks)]
+    sized = acc[acc["set_kind"].isin(["relay", "nonrelay", "random"]) & acc["k"].isin(ks)]
     merged = sized.merge(base, on=[*group, "evaluated_concept"], how="left", validate="many_to_one")
     if merged["baseline"].isna().any():
         raise ValueError("knockout table lacks baseline (k = 0) rows for some networks")
@@ -297,7 +360,11 @@ def knockout_effects(df: pd.DataFrame, sizes: Sequence[int] | None = None) -> pd
         ``random_drop`` (drop of the ranked concept's accuracy under random sets of the same
         sizes), ``target_vs_other = target_drop − other_drop`` and ``target_vs_random =
         target_drop − random_drop`` (positive = the relay set is the more harmful, as the paper
-        claims), ``n_sizes``.
+        claims), ``n_sizes``; when the table has ``nonrelay`` rows, also ``nonrelay_drop`` (drop
+        of the ranked concept's accuracy under its non-relay sets of the same sizes) and
+        ``target_vs_nonrelay = target_drop − nonrelay_drop``, last (``NaN`` for a network
+        without them; both absent for tables without non-relay sets). Run a table of several
+        ablations or data sets (the pipeline's ``ablation``/``data`` columns) one run at a time.
     """
     check_columns(df, _SUMMARY_COLUMNS, "knockout")
     n_units = int(df["k"].max())
@@ -324,4 +391,7 @@ def knockout_effects(df: pd.DataFrame, sizes: Sequence[int] | None = None) -> pd
     out["target_vs_random"] = out["target_drop"] - out["random_drop"]
     n_sizes = merged[merged["set_kind"] == "relay"].groupby(group, sort=False)["k"].nunique()
     out["n_sizes"] = n_sizes.reindex(out.index).fillna(0).astype(np.int64)
+    if (merged["set_kind"] == "nonrelay").any():
+        out["nonrelay_drop"] = mean_drop("nonrelay", True).reindex(out.index)
+        out["target_vs_nonrelay"] = out["target_drop"] - out["nonrelay_drop"]
     return out.reset_index()

@@ -50,6 +50,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "stability": (*NETWORK_KEYS, "concept", "measure", "window", "value", "n_defined"),
     "distribution": (*NETWORK_KEYS, "concept", "unit", "carrier"),
     "latent": (*NETWORK_KEYS, "concept", "removal", "draw", "n_removed", *LATENT_SCORE_NAMES),
+    "noise": (*NETWORK_KEYS, "set_kind", "ranked_concept", "k", "level", "evaluated_concept",
+              "accuracy"),
 }
 Row = dict[str, Any]
 Compare = Callable[[np.ndarray, np.ndarray], Evidence]
@@ -122,20 +124,22 @@ def _two_groups(a: pd.DataFrame, b: pd.DataFrame, names: tuple[str, str]) -> str
     )
 
 
-def versus_rnn_rows(spec: ClaimSpec, per_net: pd.DataFrame, compare: Compare) -> list[Row]:
+def versus_rnn_rows(
+    spec: ClaimSpec, per_net: pd.DataFrame, compare: Compare, gated: tuple[str, ...] = GATED
+) -> list[Row]:
     """One row per (task, gated architecture) comparing it with the RNN of that task, and a
-    pooled row (GRU and LSTM together vs RNN, all tasks): ``compare(gated, rnn)``."""
+    pooled row (the ``gated`` architectures together vs RNN, all tasks): ``compare(gated, rnn)``."""
     rows = []
     rnn = per_net[per_net["model"] == "rnn"]
     for task, model, g in model_cells(per_net):
-        if model == "rnn":
+        if model == "rnn" or model not in gated:
             continue
         r = rnn[rnn["task"] == task]
         rows.append(claim_row(spec, compare(_values(g), _values(r)), group=f"{task}/{model} vs rnn",
                               details=_two_groups(g, r, (model, "rnn"))))
-    gated = per_net[per_net["model"].isin(GATED)]
-    rows.append(claim_row(spec, compare(_values(gated), _values(rnn)), group=POOLED,
-                          details=_two_groups(gated, rnn, ("gru+lstm", "rnn"))))
+    together = per_net[per_net["model"].isin(gated)]
+    rows.append(claim_row(spec, compare(_values(together), _values(rnn)), group=POOLED,
+                          details=_two_groups(together, rnn, ("+".join(gated), "rnn"))))
     return rows
 
 

@@ -1,7 +1,8 @@
-"""The paper's claims (C1 … C16), tested on this run's tables (``results/claims.csv``).
+"""The paper's claims (C1 … C17), tested on this run's tables (``results/claims.csv``).
 
 :func:`evaluate_claims` takes tidy tables over all networks and returns one row per (claim,
-group) in the schema of :mod:`inforelay.claims.engine`, Holm-corrected over the whole family;
+family, group) in the schema of :mod:`inforelay.claims.engine`, Holm-corrected within each
+family, every test as registered in the pre-registration (:mod:`inforelay.claims.preregistration`);
 :func:`inforelay.claims.report.claims_markdown` renders them. Every claim, statistic, test, group
 and verdict rule: ``docs/claims.md``.
 
@@ -13,8 +14,12 @@ Every table starts with the network keys ``task`` (str), ``model`` (str: rnn | g
 ``generalization``
     ``eval_delay`` (int), ``accuracy`` (float): one row per network and evaluation delay (Fig. 2).
 ``knockout``
-    ``set_kind`` (baseline | relay | random), ``ranked_concept``, ``k``, ``draw``,
-    ``evaluated_concept``, ``accuracy`` — :func:`inforelay.analyses.knockout.knockout_experiment`.
+    ``set_kind`` (baseline | relay | nonrelay | random), ``ranked_concept``, ``k``, ``draw``,
+    ``evaluated_concept``, ``accuracy`` — :func:`inforelay.analyses.knockout.knockout_experiment`;
+    the pipeline's table adds ``data`` (test | analysis) and ``ablation`` per run.
+``noise``
+    ``set_kind``, ``ranked_concept``, ``k``, ``level``, ``evaluated_concept``, ``accuracy`` —
+    :func:`inforelay.analyses.noise.noise_experiment`.
 ``stability``
     ``concept``, ``measure`` (r | overlap), ``window`` (all | first), ``value``, ``n_defined`` —
     :func:`inforelay.pipeline.aggregate.stability_table`.
@@ -35,38 +40,51 @@ import pandas as pd
 from inforelay.claims.engine import CLAIM_COLUMNS, VerdictRule, finalize
 from inforelay.claims.groups import TABLE_COLUMNS
 from inforelay.claims.paper_accuracy import ACCURACY_CLAIMS, accuracy_claims
-from inforelay.claims.paper_knockout import KNOCKOUT_CLAIMS, knockout_claims
+from inforelay.claims.paper_knockout import (
+    KNOCKOUT_CLAIMS,
+    NOISE_CLAIMS,
+    knockout_claims,
+    noise_claims,
+)
 from inforelay.claims.paper_stability import STABILITY_CLAIMS, stability_claims
 from inforelay.claims.paper_structure import STRUCTURE_CLAIMS, structure_claims
+from inforelay.claims.preregistration import Preregistration, PreregistrationError
 
 __all__ = ["CLAIM_COLUMNS", "PAPER_CLAIMS", "TABLE_COLUMNS", "evaluate_claims"]
 
-#: every claim of the paper, in report order
-PAPER_CLAIMS = {
-    spec.id: spec
-    for spec in sorted(
-        (*ACCURACY_CLAIMS, *KNOCKOUT_CLAIMS, *STABILITY_CLAIMS, *STRUCTURE_CLAIMS),
-        key=lambda s: (int("".join(ch for ch in s.id[1:] if ch.isdigit())), s.id),
+
+def _claim_order(cid: str) -> tuple[int, str]:
+    return (int("".join(ch for ch in cid[1:] if ch.isdigit())), cid)
+
+
+#: every claim of the paper (id → what the paper says), in report order
+PAPER_CLAIMS = dict(
+    sorted(
+        {**ACCURACY_CLAIMS, **KNOCKOUT_CLAIMS, **NOISE_CLAIMS, **STABILITY_CLAIMS,
+         **STRUCTURE_CLAIMS}.items(),
+        key=lambda item: _claim_order(item[0]),
     )
-}
+)
 
 
 def evaluate_claims(
     tables: Mapping[str, pd.DataFrame],
+    preregistration: Preregistration,
     *,
-    alpha: float = 0.05,
     training_delays: Sequence[int] = (1, 2, 3, 4, 5),
 ) -> pd.DataFrame:
-    """Test each claim of the paper on tidy result tables (``docs/claims.md``).
+    """Test each claim of the paper on tidy result tables, as pre-registered (``docs/claims.md``).
 
     Parameters
     ----------
     tables
-        Any of ``generalization``, ``knockout``, ``stability``, ``distribution``, ``latent``
-        (column contracts in the module docstring). A missing table makes its claims
+        Any of ``generalization``, ``knockout``, ``noise``, ``stability``, ``distribution``,
+        ``latent`` (column contracts in the module docstring). A missing table makes its claims
         ``inconclusive`` with the reason in ``details``; a table with missing columns raises.
-    alpha
-        Family-wise significance level (Holm over every row of the family).
+    preregistration
+        Every claim's statistic, test, null, needed size and family, the family-wise level and
+        the knockout runs (:func:`inforelay.claims.preregistration.load_preregistration`). It
+        must register every claim of :data:`PAPER_CLAIMS` and nothing else.
     training_delays
         Delays any training regime uses (config key ``tasks.delay_choices``): C1 averages the
         evaluation delays outside them, C9 those longer than all of them.
@@ -74,16 +92,22 @@ def evaluate_claims(
     Returns
     -------
     pandas.DataFrame
-        One row per (claim, group), columns :data:`CLAIM_COLUMNS`, in the order of
-        :data:`PAPER_CLAIMS`.
+        One row per (claim, family, group), columns :data:`CLAIM_COLUMNS`, in the order of
+        :data:`PAPER_CLAIMS` (the primary family first within a claim).
     """
-    rule = VerdictRule(alpha)
+    reg = preregistration
+    stale = [cid for cid in reg.claims if cid not in PAPER_CLAIMS]
+    if stale:
+        raise PreregistrationError(f"{reg.source}: registers unknown claim(s) {', '.join(stale)}")
     rows = [
-        *accuracy_claims(tables, training_delays),
-        *knockout_claims(tables),
-        *stability_claims(tables),
-        *structure_claims(tables),
+        *accuracy_claims(tables, training_delays, reg),
+        *knockout_claims(tables, reg),
+        *noise_claims(tables, reg),
+        *stability_claims(tables, reg),
+        *structure_claims(tables, reg),
     ]
     order = {cid: i for i, cid in enumerate(PAPER_CLAIMS)}
-    rows.sort(key=lambda r: order[r["id"]])  # stable: groups keep their order within a claim
-    return finalize(rows, rule)
+    families = {"primary": 0, "pooled": 1}
+    # stable: groups keep their order within a claim and family
+    rows.sort(key=lambda r: (order[r["id"]], families.get(r["family"], 2)))
+    return finalize(rows, VerdictRule(reg.alpha))

@@ -1,4 +1,4 @@
-"""The paper's claims about accuracy over evaluation delays (Fig. 2): C1, C8a, C8b, C9.
+"""The paper's claims about accuracy over evaluation delays (Fig. 2): C1, C8a–c, C9.
 
 Input: the ``generalization`` table (``eval_delay``, ``accuracy`` per network). Each claim
 reduces it to one value per network. Definitions: ``docs/claims.md``.
@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from inforelay.claims.engine import ClaimSpec, claim_row, missing_row
+from inforelay.claims.engine import ClaimSpec, Evidence, claim_row, missing_row
 from inforelay.claims.groups import (
     KEYS,
     POOLED,
@@ -22,50 +23,27 @@ from inforelay.claims.groups import (
     per_model_rows,
     versus_rnn_rows,
 )
-from inforelay.claims.statistics import rank_sum_evidence, signed_rank_evidence
+from inforelay.claims.preregistration import Preregistration
+from inforelay.claims.statistics import binomial_evidence, rank_sum_evidence, signed_rank_evidence
 
-__all__ = ["ACCURACY_CLAIMS", "PEAK_MARGIN", "accuracy_claims"]
+__all__ = ["ACCURACY_CLAIMS", "accuracy_claims"]
 
 Row = dict[str, Any]
-_WILCOXON = "one-sided Wilcoxon signed-rank over networks"
-_MANN_WHITNEY = "one-sided Mann–Whitney U between groups of networks"
-#: accuracies within this of each other are not told apart (training stops at 0.98 accuracy)
-PEAK_MARGIN = 0.02
 
-C1 = ClaimSpec(
-    "C1",
-    "random-delay training generalizes better over unseen delays "
-    "(\"networks trained with a random delay are expected to demonstrate better generalization\")",
-    "per network: mean accuracy over the evaluation delays no regime trains on; "
-    "random-delay minus fixed-delay networks",
-    _MANN_WHITNEY,
-)
-C8A = ClaimSpec(
-    "C8a",
-    "fixed-delay networks peak at their training delay (\"perform optimally within that "
-    "specific interval\")",
-    "per fixed-delay network: accuracy at its training delay minus the best accuracy at any other "
-    f"evaluation delay; claim: above −{PEAK_MARGIN} (non-inferiority margin)",
-    f"one-sided Wilcoxon signed-rank of (margin + {PEAK_MARGIN}) over networks; held also needs "
-    f"the CI above −{PEAK_MARGIN}",
-)
-C8B = ClaimSpec(
-    "C8b",
-    "fixed-delay networks are worse away from their training delay (\"significantly worse "
-    "outside of it\")",
-    "per fixed-delay network: accuracy at its training delay minus the mean accuracy at the "
-    "other evaluation delays",
-    _WILCOXON,
-)
-C9 = ClaimSpec(
-    "C9",
-    "RNNs are weaker than GRUs and LSTMs at long lags (\"comparatively weaker performance on "
-    "tasks involving longer time lags\")",
-    "per network: mean accuracy at the evaluation delays longer than every training delay; "
-    "GRU (LSTM) minus RNN, all training regimes",
-    _MANN_WHITNEY,
-)
-ACCURACY_CLAIMS = (C1, C8A, C8B, C9)
+#: what the paper says, per claim; the statistic, test and numbers are registered
+#: (:mod:`inforelay.claims.preregistration`)
+ACCURACY_CLAIMS = {
+    "C1": "random-delay training generalizes better over unseen delays (\"networks trained with a "
+          "random delay are expected to demonstrate better generalization\")",
+    "C8a": "fixed-delay networks peak at their training delay (\"perform optimally within that "
+           "specific interval\")",
+    "C8b": "fixed-delay networks are worse away from their training delay (\"significantly worse "
+           "outside of it\")",
+    "C8c": "most fixed-delay networks peak at their own training delay (\"perform optimally "
+           "within that specific interval\", network by network)",
+    "C9": "RNNs are weaker than GRUs and LSTMs at long lags (\"comparatively weaker performance on "
+          "tasks involving longer time lags\")",
+}
 
 
 def _mean_accuracy(df: pd.DataFrame, delays: Sequence[int]) -> pd.DataFrame:
@@ -105,28 +83,40 @@ def _fraction_peaking(nets: pd.DataFrame) -> str:
     return f"mean margin {nets['value'].mean():.3g}; {share:.0%} of networks peak at their training delay"
 
 
+def _share_peaking(values: np.ndarray) -> Evidence:
+    """C8c: the fraction of networks whose margin is >= 0 (ties count as peaking)."""
+    values = values[np.isfinite(values)]
+    return binomial_evidence(int(np.sum(values >= 0)), int(values.size), 0.5)
+
+
 def accuracy_claims(
-    tables: Mapping[str, pd.DataFrame], training_delays: Sequence[int]
+    tables: Mapping[str, pd.DataFrame], training_delays: Sequence[int], reg: Preregistration
 ) -> list[Row]:
-    """Rows of C1, C8a, C8b and C9 (``training_delays``: every delay any regime trains on)."""
+    """Rows of C1, C8a–c and C9 (``training_delays``: every delay any regime trains on)."""
+    spec = {cid: reg.spec(cid, text) for cid, text in ACCURACY_CLAIMS.items()}
     df = load_table(tables, "generalization")
     if isinstance(df, str):
-        return [missing_row(spec, df) for spec in ACCURACY_CLAIMS]
+        return [missing_row(s, df) for s in spec.values()]
     df["eval_delay"] = df["eval_delay"].astype(int)
     trained = {int(d) for d in training_delays}
     unseen = sorted(set(df["eval_delay"]) - trained)
     longer = [d for d in unseen if d > max(trained)]
     rows: list[Row] = []
     if unseen:
-        rows += _random_vs_fixed(C1, _mean_accuracy(df, unseen), unseen)
+        rows += _random_vs_fixed(spec["C1"], _mean_accuracy(df, unseen), unseen)
     else:
-        rows.append(missing_row(C1, "no unseen evaluation delay in the table"))
+        rows.append(missing_row(spec["C1"], "no unseen evaluation delay in the table"))
     peaks = _peak_values(df)
-    margin = partial(signed_rank_evidence, null=-PEAK_MARGIN, needed=-PEAK_MARGIN, equivalence=True)
-    rows += per_model_rows(C8A, peaks.rename(columns={"peak": "value"}), margin, _fraction_peaking)
-    rows += per_model_rows(C8B, peaks.rename(columns={"drop": "value"}), signed_rank_evidence)
+    margin = reg.number("C8a", "null")
+    non_inferior = partial(signed_rank_evidence, null=margin, needed=reg.number("C8a", "needed"),
+                           equivalence=True)
+    peak = peaks.rename(columns={"peak": "value"})
+    rows += per_model_rows(spec["C8a"], peak, non_inferior, _fraction_peaking)
+    rows += per_model_rows(spec["C8c"], peak, _share_peaking, _fraction_peaking)
+    drop = partial(signed_rank_evidence, null=reg.number("C8b", "null"))
+    rows += per_model_rows(spec["C8b"], peaks.rename(columns={"drop": "value"}), drop)
     if longer:
-        rows += versus_rnn_rows(C9, _mean_accuracy(df, longer), rank_sum_evidence)
+        rows += versus_rnn_rows(spec["C9"], _mean_accuracy(df, longer), rank_sum_evidence)
     else:
-        rows.append(missing_row(C9, "no evaluation delay longer than every training delay"))
+        rows.append(missing_row(spec["C9"], "no evaluation delay longer than every training delay"))
     return rows

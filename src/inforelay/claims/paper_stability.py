@@ -1,4 +1,4 @@
-"""The paper's claims about the relay over time (Figs. 7–9): C4a/b, C5a–d, C15, C16.
+"""The paper's claims about the relay over time (Figs. 7–9): C4a/b, C5a–f, C15, C16.
 
 Input: the ``stability`` table (``concept``, ``measure`` r | overlap, ``window`` all | first |
 late, ``value``, ``n_defined``; :func:`inforelay.pipeline.aggregate.stability_table`). ``all``
@@ -11,6 +11,8 @@ fixed delays, ``all`` for delay 5 against random (both have 5 pairs). Definition
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace as dc_replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -27,69 +29,49 @@ from inforelay.claims.groups import (
     per_model_rows,
     versus_rnn_rows,
 )
+from inforelay.claims.preregistration import Preregistration
 from inforelay.claims.statistics import (
     contrast_evidence,
+    equivalence_rank_sum_evidence,
     rank_sum_evidence,
+    replace_needed,
     signed_rank_evidence,
 )
 
 __all__ = ["LONG_DELAY", "STABILITY_CLAIMS", "late_minus_first", "stability_claims"]
 
 Row = dict[str, Any]
-_MANN_WHITNEY = "one-sided Mann–Whitney U between groups of networks"
-_CONTRAST = "one-sided Welch–Satterthwaite t-test of the contrast of four independent group means"
 #: the fixed delay with as many consecutive pairs after t_k as the random regime
 LONG_DELAY = "5"
-_TEXT = {"r": "correlation r of consecutive relay vectors",
-         "overlap": "Jaccard overlap of consecutive carrier sets"}
+_STABLER = ("\"a higher correlation in the distribution of information between time points\"")
+_SIMILAR = "\"RNNs exhibit a tendency to localize information similarly\""
 
-
-def _c4(suffix: str, measure: str) -> ClaimSpec:
-    return ClaimSpec(
-        f"C4{suffix}",
-        f"relay is more stable over time in GRU/LSTM than in RNN, fixed delays ({measure}; "
-        "\"a higher correlation in the distribution of information between time points\")",
-        f"per fixed-delay network: {_TEXT[measure]} at (t_k, t_k+1) (window first), mean over "
-        "concepts; GRU (LSTM) minus RNN",
-        _MANN_WHITNEY,
-    )
-
-
-def _c5(suffix: str, measure: str, window: str, fixed: str) -> ClaimSpec:
-    return ClaimSpec(
-        f"C5{suffix}",
-        f"random-delay training narrows the stability gap between RNN and GRU/LSTM ({measure}, "
-        f"window {window}; \"RNNs exhibit a tendency to localize information similarly\")",
-        f"per network {_TEXT[measure]} (window {window}), mean over concepts; (GRU/LSTM − RNN) "
-        f"with {fixed} minus (GRU/LSTM − RNN) with random delays",
-        _CONTRAST,
-    )
-
-
-C4 = {"r": _c4("a", "r"), "overlap": _c4("b", "overlap")}
-C5 = {
-    ("r", "first"): _c5("a", "r", "first", "fixed delays 1–5"),
-    ("overlap", "first"): _c5("b", "overlap", "first", "fixed delays 1–5"),
-    ("r", "all"): _c5("c", "r", "all", f"fixed delay {LONG_DELAY}"),
-    ("overlap", "all"): _c5("d", "overlap", "all", f"fixed delay {LONG_DELAY}"),
+#: what the paper says, per claim; the statistic, test and numbers are registered
+#: (:mod:`inforelay.claims.preregistration`)
+STABILITY_CLAIMS = {
+    "C4a": f"relay is more stable over time in GRU/LSTM than in RNN, fixed delays (r; {_STABLER})",
+    "C4b": f"relay is more stable over time in GRU/LSTM than in RNN, fixed delays (overlap; "
+           f"{_STABLER})",
+    "C5a": f"random-delay training narrows the stability gap between RNN and GRU/LSTM (r, window "
+           f"first; {_SIMILAR})",
+    "C5b": f"random-delay training narrows the stability gap between RNN and GRU/LSTM (overlap, "
+           f"window first; {_SIMILAR})",
+    "C5c": f"random-delay training narrows the stability gap between RNN and GRU/LSTM (r, window "
+           f"all; {_SIMILAR})",
+    "C5d": f"random-delay training narrows the stability gap between RNN and GRU/LSTM (overlap, "
+           f"window all; {_SIMILAR})",
+    "C5e": f"with random delays, RNNs localize information like GRU/LSTM (r, window all; "
+           f"{_SIMILAR})",
+    "C5f": "random-delay training changes how an RNN localizes information (r, window all; "
+           "\"the localization shifts dramatically\")",
+    "C15": "GRU/LSTM relay settles after a brief equilibration and then stays (\"following a brief "
+           "equilibration phase of about three time points, remains localized\")",
+    "C16": "RNN relay keeps moving after the equilibration (\"in the RNN, the information does not "
+           "stay localized but instead moves around\")",
 }
-C15 = ClaimSpec(
-    "C15",
-    "GRU/LSTM relay settles after a brief equilibration and then stays (\"following a brief "
-    "equilibration phase of about three time points, remains localized\")",
-    f"per delay-{LONG_DELAY} network: mean r of the pairs from t_k+3 on (window late) minus r of "
-    "(t_k, t_k+1) (window first), mean over concepts",
-    "one-sided Wilcoxon signed-rank over networks",
-)
-C16 = ClaimSpec(
-    "C16",
-    "RNN relay keeps moving after the equilibration (\"in the RNN, the information does not stay "
-    "localized but instead moves around\")",
-    f"per delay-{LONG_DELAY} network: mean r of the pairs from t_k+3 on (window late), mean over "
-    "concepts; GRU (LSTM) minus RNN",
-    _MANN_WHITNEY,
-)
-STABILITY_CLAIMS = (*C4.values(), *C5.values(), C15, C16)
+#: (measure, window) of the gap contrasts C5a–d
+_C5 = {"C5a": ("r", "first"), "C5b": ("overlap", "first"), "C5c": ("r", "all"),
+       "C5d": ("overlap", "all")}
 
 
 def _per_network(df: pd.DataFrame, measure: str, window: str) -> pd.DataFrame:
@@ -143,31 +125,62 @@ def late_minus_first(df: pd.DataFrame, measure: str = "r") -> pd.DataFrame:
     return out.reset_index()
 
 
-def _equilibration_rows(df: pd.DataFrame) -> list[Row]:
+def _equilibration_rows(df: pd.DataFrame, spec: Mapping[str, ClaimSpec]) -> list[Row]:
     """C15 (gated, delay 5: later pairs more stable than the first) and C16 (late r vs RNN)."""
     long = late_minus_first(df[df["delay_regime"] == LONG_DELAY])
     if long.empty:
         reason = f"needs windows first and late (or all) of delay-{LONG_DELAY} networks"
-        return [missing_row(C15, reason), missing_row(C16, reason)]
+        return [missing_row(spec["C15"], reason), missing_row(spec["C16"], reason)]
     gated = long[long["model"].isin(GATED)]
-    rows = per_model_rows(C15, gated, signed_rank_evidence,
+    rows = per_model_rows(spec["C15"], gated, signed_rank_evidence,
                           lambda g: f"late r {g['late'].mean():.3g} vs first {g['first'].mean():.3g}")
-    return rows + versus_rnn_rows(C16, long.assign(value=long["late"]), rank_sum_evidence)
+    return rows + versus_rnn_rows(spec["C16"], long.assign(value=long["late"]), rank_sum_evidence)
 
 
-def stability_claims(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
-    """Rows of C4a/b, C5a–d, C15 and C16."""
+def _random_regime_rows(df: pd.DataFrame, spec: Mapping[str, ClaimSpec],
+                        reg: Preregistration) -> list[Row]:
+    """C5e (random delays: gated and RNN alike within the margin) and C5f (RNN: random delays
+    vs delay 5), both on r over window ``all``."""
+    per_net = _per_network(df, "r", "all")
+    alike = partial(equivalence_rank_sum_evidence, margin=reg.number("C5e", "margin"))
+    random = per_net[per_net["delay_regime"] == RANDOM_REGIME]
+    rows = versus_rnn_rows(spec["C5e"], random, alike)
+    rnn = per_net[(per_net["model"] == "rnn")
+                  & per_net["delay_regime"].isin([RANDOM_REGIME, LONG_DELAY])]
+    if rnn.empty:
+        return rows + [missing_row(spec["C5f"], f"needs RNNs of the random and delay-{LONG_DELAY} regimes")]
+    needed = reg.number("C5f", "needed")
+    for task in [*sorted(rnn["task"].unique()), None]:
+        g = rnn if task is None else rnn[rnn["task"] == task]
+        a = g.loc[g["delay_regime"] == RANDOM_REGIME, "value"].to_numpy()
+        b = g.loc[g["delay_regime"] == LONG_DELAY, "value"].to_numpy()
+        evidence = replace_needed(rank_sum_evidence(a, b), needed)
+        rows.append(claim_row(spec["C5f"], evidence, group=POOLED if task is None else f"{task}/rnn",
+                              details=f"random {np.mean(a) if a.size else np.nan:.3g} ({a.size} "
+                                      f"networks) vs delay {LONG_DELAY} "
+                                      f"{np.mean(b) if b.size else np.nan:.3g} ({b.size} networks)"))
+    return rows
+
+
+def stability_claims(tables: Mapping[str, pd.DataFrame], reg: Preregistration,
+                     family: str | None = None) -> list[Row]:
+    """Rows of C4a/b, C5a–f, C15 and C16 (``family``: the spec family of every row, for a
+    sensitivity analysis on another stability table)."""
+    spec = {cid: reg.spec(cid, text) for cid, text in STABILITY_CLAIMS.items()}
+    if family is not None:
+        spec = {cid: dc_replace(s, family=family) for cid, s in spec.items()}
     df = load_table(tables, "stability")
     if isinstance(df, str):
-        return [missing_row(spec, df) for spec in STABILITY_CLAIMS]
+        return [missing_row(s, df) for s in spec.values()]
     rows: list[Row] = []
-    for measure, spec in C4.items():
+    for cid, measure in (("C4a", "r"), ("C4b", "overlap")):
         first = _per_network(df, measure, "first")
         fixed = first[first["delay_regime"] != RANDOM_REGIME]
-        rows += versus_rnn_rows(spec, fixed, rank_sum_evidence)
-    for (measure, window), spec in C5.items():
+        rows += versus_rnn_rows(spec[cid], fixed, rank_sum_evidence)
+    for cid, (measure, window) in _C5.items():
         per_net = _per_network(df, measure, window)
         regime = per_net["delay_regime"]
         fixed = regime != RANDOM_REGIME if window == "first" else regime == LONG_DELAY
-        rows += _gap_contrast(spec, per_net, fixed)
-    return rows + _equilibration_rows(df)
+        rows += _gap_contrast(spec[cid], per_net, fixed)
+    rows += _random_regime_rows(df, spec, reg)
+    return rows + _equilibration_rows(df, spec)

@@ -1,5 +1,7 @@
 """The paper's claims about how concepts are laid out (Figs. 10–13): C6, C11, C7a–c, C12–C14.
 
+C13b reads C13's "progressively" as a trend over the number of units removed.
+
 Inputs: the ``distribution`` table (``concept``, ``unit``, ``carrier`` at ``t_k``) and the
 ``latent`` table (cluster scores of the 2-PC projection per concept under relay-ordered and
 random removal, ``n_removed = 0..N−1``, plus one ``states`` row per network scoring all ``2**C``
@@ -9,91 +11,55 @@ concept states). Definitions: ``docs/claims.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace as dc_replace
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from inforelay.analyses.latent import HIGHER_IS_BETTER, STATES_LABEL
 from inforelay.claims.engine import ClaimSpec, missing_row
 from inforelay.claims.groups import KEYS, LATENT_SCORE_NAMES, load_table, per_model_rows
+from inforelay.claims.preregistration import Preregistration
 from inforelay.claims.statistics import signed_rank_evidence
 
-__all__ = [
-    "RANDOM_MARGIN",
-    "SMEAR_NEEDED",
-    "STATES_NEEDED",
-    "STRUCTURE_CLAIMS",
-    "structure_claims",
-]
+__all__ = ["STRUCTURE_CLAIMS", "structure_claims"]
 
 Row = dict[str, Any]
-_WILCOXON = "one-sided Wilcoxon signed-rank over networks"
-#: Kaufman & Rousseeuw: a silhouette below 0.25 means no substantial cluster structure
-STATES_NEEDED = 0.25
-#: "nodes frequently participate in relaying ... multiple concepts": at least one per network
-SMEAR_NEEDED = 1.0
-#: "minimal" change of the silhouette under random removal
-RANDOM_MARGIN = 0.05
 
-C6 = ClaimSpec(
-    "C6",
-    "concepts are spread over more than one node (\"individual concepts are not confined to "
-    "single nodes\")",
-    "per network: mean number of carrier units per concept at t_k (k-means on the C×N relay "
-    "matrix) minus 1",
-    _WILCOXON,
-)
-C11 = ClaimSpec(
-    "C11",
-    "nodes carry more than one concept (\"some nodes appear to store information about more than "
-    "one concept\", smearing)",
-    "per network: number of units carrying at least two concepts at t_k (k-means on the C×N relay "
-    f"matrix); null 0, needed {SMEAR_NEEDED} (\"frequently\": at least one such unit per network)",
-    _WILCOXON + " (against 0)",
-)
-C12 = ClaimSpec(
-    "C12",
-    "the PCA of the hidden states resolves the 2^C concept states (\"the latent space effectively "
-    "resolved these 8 states\")",
-    "per network: silhouette of the 2-PC projection of h at t_k labelled by the 2^C concept states; "
-    f"null 0 (labels unrelated to the points score ≤ 0), needed {STATES_NEEDED}",
-    _WILCOXON + " (against 0)",
-)
-C13 = ClaimSpec(
-    "C13",
-    "relay-ordered removal sharpens the clusters (\"removing less critical nodes progressively "
-    "sharpens the focus on the clusters\")",
-    "per network: silhouette after relay-ordered removal minus with no removal (n_removed 0), "
-    "mean over n_removed = 1..N−1 and concepts",
-    _WILCOXON,
-)
-C14 = ClaimSpec(
-    "C14",
-    "random removal has minimal or negative impact on the clusters (\"we anticipate minimal or "
-    "even negative impacts on the PCA\")",
-    "per network: silhouette with no removal minus after random removal (mean over random orders, "
-    f"n_removed = 1..N−1 and concepts); claim: above −{RANDOM_MARGIN} (equivalence margin)",
-    f"one-sided Wilcoxon signed-rank of (effect + {RANDOM_MARGIN}); held also needs the CI above "
-    f"−{RANDOM_MARGIN}",
-)
+#: what the paper says, per claim; the statistic, test and numbers are registered
+#: (:mod:`inforelay.claims.preregistration`)
+STRUCTURE_CLAIMS = {
+    "C6": "concepts are spread over more than one node (\"individual concepts are not confined to "
+          "single nodes\")",
+    "C7a": "relay-ordered removal keeps clusters better separated than random removal (silhouette; "
+           "\"contrasting with the effects of random removal\")",
+    "C7b": "relay-ordered removal keeps clusters better separated than random removal "
+           "(davies_bouldin; \"contrasting with the effects of random removal\")",
+    "C7c": "relay-ordered removal keeps clusters better separated than random removal "
+           "(calinski_harabasz; \"contrasting with the effects of random removal\")",
+    "C11": "nodes carry more than one concept (\"some nodes appear to store information about "
+           "more than one concept\", smearing)",
+    "C12": "the PCA of the hidden states resolves the 2^C concept states (\"the latent space "
+           "effectively resolved these 8 states\")",
+    "C13": "relay-ordered removal sharpens the clusters (\"removing less critical nodes "
+           "progressively sharpens the focus on the clusters\")",
+    "C13b": "the sharpening grows with every unit removed (\"removing less critical nodes "
+            "progressively sharpens the focus on the clusters\", read as a trend)",
+    "C14": "random removal has minimal or negative impact on the clusters (\"we anticipate "
+           "minimal or even negative impacts on the PCA\")",
+}
+_C7 = dict(zip(LATENT_SCORE_NAMES, ("C7a", "C7b", "C7c"), strict=True))
 
 
-def _c7(suffix: str, score: str) -> ClaimSpec:
-    better = "higher" if HIGHER_IS_BETTER[score] else "lower"
-    return ClaimSpec(
-        f"C7{suffix}",
-        f"relay-ordered removal keeps clusters better separated than random removal ({score}; "
-        "\"contrasting with the effects of random removal\")",
-        f"per network: {score} ({better} = better) after relay-ordered minus after random removal "
-        "(mean over orders), oriented positive = relay better; mean over n_removed = 1..N−1 and "
-        "concepts",
-        _WILCOXON,
-    )
-
-
-C7 = {score: _c7(s, score) for s, score in zip("abc", LATENT_SCORE_NAMES)}
-STRUCTURE_CLAIMS = (C6, C11, *C7.values(), C12, C13, C14)
+def _signed_rank(reg: Preregistration, cid: str) -> Any:
+    """The registered signed-rank test of ``cid`` (its null, needed size and, where the needed
+    size is the null, the equivalence reading)."""
+    null, needed = reg.number(cid, "null"), reg.number(cid, "needed")
+    return partial(signed_rank_evidence, null=null, needed=needed,
+                   equivalence=bool(np.isfinite(needed) and needed == null and null != 0))
 
 
 def _carrier_values(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -106,7 +72,9 @@ def _carrier_values(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return spread, smear
 
 
-def _distribution_rows(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
+def _distribution_rows(tables: Mapping[str, pd.DataFrame], spec: Mapping[str, ClaimSpec],
+                       reg: Preregistration) -> list[Row]:
+    C6, C11 = spec["C6"], spec["C11"]
     df = load_table(tables, "distribution")
     if isinstance(df, str):
         return [missing_row(C6, df), missing_row(C11, df)]
@@ -114,14 +82,13 @@ def _distribution_rows(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
     n_concepts = df.groupby(KEYS)["concept"].nunique().rename("n_concepts").reset_index()
     smear = smear.merge(n_concepts, on=KEYS)
     single = sorted(smear.loc[smear["n_concepts"] < 2, "task"].unique())
-    rows = per_model_rows(C6, spread, signed_rank_evidence)
+    rows = per_model_rows(C6, spread, _signed_rank(reg, "C6"))
     rows += [missing_row(C11, f"needs at least two concepts; task {t} has one", group=f"{t}/all")
              for t in single]
     multi = smear[smear["n_concepts"] >= 2]
     if multi.empty:
         return rows + [missing_row(C11, "needs at least two concepts; every task has one")]
-    smeared = partial(signed_rank_evidence, needed=SMEAR_NEEDED)
-    return rows + per_model_rows(C11, multi, smeared, _smear_note)
+    return rows + per_model_rows(C11, multi, _signed_rank(reg, "C11"), _smear_note)
 
 
 def _smear_note(nets: pd.DataFrame) -> str:
@@ -154,30 +121,52 @@ def _removal_values(df: pd.DataFrame, score: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def _latent_rows(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
+def _sharpening_trend(removal: pd.DataFrame) -> pd.DataFrame:
+    """C13b per network: Spearman rho between ``n_removed`` (0..N−1) and the silhouette under
+    relay-ordered removal, mean over concepts (``nan`` rhos of constant curves dropped)."""
+    relay = removal[removal["removal"] == "relay"]
+    curve = relay.groupby([*KEYS, "concept", "n_removed"], sort=True)["silhouette"].mean()
+    curve = curve.reset_index()
+
+    def rho(g: pd.DataFrame) -> float:
+        x, y = g["n_removed"].to_numpy(float), g["silhouette"].to_numpy(float)
+        if np.ptp(x) == 0 or np.ptp(y) == 0:
+            return float("nan")
+        return float(stats.spearmanr(x, y).statistic)
+
+    per_concept = curve.groupby([*KEYS, "concept"], sort=True).apply(rho, include_groups=False)
+    return _per_network(per_concept)
+
+
+def _latent_rows(tables: Mapping[str, pd.DataFrame], spec: Mapping[str, ClaimSpec],
+                 reg: Preregistration) -> list[Row]:
     df = load_table(tables, "latent")
-    specs = (*C7.values(), C12, C13, C14)
+    ids = ("C7a", "C7b", "C7c", "C12", "C13", "C13b", "C14")
     if isinstance(df, str):
-        return [missing_row(spec, df) for spec in specs]
+        return [missing_row(spec[cid], df) for cid in ids]
     df["n_removed"] = df["n_removed"].astype(int)
     removal = df[df["concept"] != STATES_LABEL]
-    values = {score: _removal_values(removal, score) for score in C7}
+    values = {score: _removal_values(removal, score) for score in _C7}
     rows: list[Row] = []
-    for score, spec in C7.items():
-        rows += per_model_rows(spec, values[score]["relay_vs_random"], signed_rank_evidence)
+    for score, cid in _C7.items():
+        rows += per_model_rows(spec[cid], values[score]["relay_vs_random"], _signed_rank(reg, cid))
     states = df[df["concept"] == STATES_LABEL]
     if states.empty:
-        rows.append(missing_row(C12, f"the latent table has no '{STATES_LABEL}' rows"))
+        rows.append(missing_row(spec["C12"], f"the latent table has no '{STATES_LABEL}' rows"))
     else:
         per_net = states.groupby(KEYS, sort=True)["silhouette"].mean().rename("value").reset_index()
-        rows += per_model_rows(C12, per_net, partial(signed_rank_evidence, needed=STATES_NEEDED))
+        rows += per_model_rows(spec["C12"], per_net, _signed_rank(reg, "C12"))
     silhouette = values["silhouette"]
-    rows += per_model_rows(C13, silhouette["relay_vs_none"], signed_rank_evidence)
-    margin = partial(signed_rank_evidence, null=-RANDOM_MARGIN, needed=-RANDOM_MARGIN,
-                     equivalence=True)
-    return rows + per_model_rows(C14, silhouette["none_vs_random"], margin)
+    rows += per_model_rows(spec["C13"], silhouette["relay_vs_none"], _signed_rank(reg, "C13"))
+    rows += per_model_rows(spec["C13b"], _sharpening_trend(removal), _signed_rank(reg, "C13b"))
+    return rows + per_model_rows(spec["C14"], silhouette["none_vs_random"], _signed_rank(reg, "C14"))
 
 
-def structure_claims(tables: Mapping[str, pd.DataFrame]) -> list[Row]:
-    """Rows of C6, C11, C7a–c, C12, C13 and C14."""
-    return [*_distribution_rows(tables), *_latent_rows(tables)]
+def structure_claims(tables: Mapping[str, pd.DataFrame], reg: Preregistration,
+                     family: str | None = None) -> list[Row]:
+    """Rows of C6, C11, C7a–c, C12, C13, C13b and C14 (``family``: of every row, for a
+    sensitivity analysis on other tables)."""
+    spec = {cid: reg.spec(cid, text) for cid, text in STRUCTURE_CLAIMS.items()}
+    if family is not None:
+        spec = {cid: dc_replace(s, family=family) for cid, s in spec.items()}
+    return [*_distribution_rows(tables, spec, reg), *_latent_rows(tables, spec, reg)]

@@ -1,8 +1,10 @@
 """Markdown report of a claims table (``results/claims.md``), for rows of any claims family.
 
-The report leads with a one-screen summary — rows = claims, columns = groups, cells = verdict
-symbols (:data:`SYMBOLS`) — then, per claim, its statistic, test and one line per group with the
-effect, 95 % interval, p, Holm-adjusted p, n, verdict and why. Renders the paper's claims
+The report leads with a one-screen summary of the primary analysis — rows = claims, columns =
+groups, cells = verdict symbols (:data:`SYMBOLS`); only its rows are counted — then the other
+families (pooled rows, sanity checks, and each sensitivity analysis with the verdicts it
+changes), then, per claim, its statistic, test and one line per (family, group) with the effect,
+95 % interval, p, Holm-adjusted p, n, verdict and why. Renders the paper's claims
 (:func:`inforelay.claims.paper.evaluate_claims`), the flow study's
 (:func:`inforelay.claims.flow.evaluate_flow_claims`), or both. See ``docs/claims.md``.
 """
@@ -21,6 +23,9 @@ from inforelay.claims.engine import (
     HELD,
     INCONCLUSIVE,
     NOT_HELD,
+    POOLED_FAMILY,
+    PRIMARY,
+    SANITY,
     format_number,
 )
 from inforelay.claims.groups import POOLED, model_rank, summary_column
@@ -70,8 +75,14 @@ def _columns(df: pd.DataFrame) -> list[str]:
     return sorted(cols, key=key)
 
 
+def _family(df: pd.DataFrame, family: str) -> pd.DataFrame:
+    return df[df["family"] == family] if "family" in df.columns else df
+
+
 def summary_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Verdict symbols, one row per claim id (index) and one column per group."""
+    """Verdict symbols of the primary analysis, one row per claim id (index) and one column per
+    group (a table without ``family`` is shown whole)."""
+    df = _family(df, PRIMARY)
     cells = df.assign(column=df["group"].map(summary_column),
                       symbol=df["verdict"].map(SYMBOLS).fillna("?"))
     table = cells.pivot_table(index="id", columns="column", values="symbol",
@@ -80,20 +91,25 @@ def summary_table(df: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(index=ids, columns=_columns(df)).fillna(NOT_TESTED)
 
 
+def _counts(df: pd.DataFrame) -> str:
+    counts = df["verdict"].value_counts()
+    return (f"**{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
+            f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)})")
+
+
 def _summary_lines(df: pd.DataFrame, alpha: float) -> list[str]:
     table = summary_table(df)
     claims = df.drop_duplicates("id").set_index("id")["claim"]
-    counts = df["verdict"].value_counts()
     lines = [
         "## Summary",
         "",
         (f"Legend: {SYMBOLS[HELD]} held · {SYMBOLS[NOT_HELD]} not held · "
         f"{SYMBOLS[INCONCLUSIVE]} inconclusive · {NOT_TESTED} not applicable. A column `task/model` "
         "also holds that model's comparison with the RNN (`task/model vs rnn`). "
-        f"Holm-corrected one-sided tests at family-wise alpha = {alpha}; rules in docs/claims.md."),
+        f"Holm-corrected one-sided tests at family-wise alpha = {alpha} within each family; "
+        "rules in docs/claims.md."),
         "",
-        (f"Rows: **{counts.get(HELD, 0)} held**, **{counts.get(NOT_HELD, 0)} not held**, "
-        f"**{counts.get(INCONCLUSIVE, 0)} inconclusive** (of {len(df)})."),
+        f"Rows of the primary analysis: {_counts(_family(df, PRIMARY))}.",
         "",
         "| id | claim | " + " | ".join(table.columns) + " |",
         "| --- | --- | " + " | ".join(":-:" for _ in table.columns) + " |",
@@ -101,6 +117,37 @@ def _summary_lines(df: pd.DataFrame, alpha: float) -> list[str]:
     for cid, cells in table.iterrows():
         lines.append(f"| {cid} | {_short(claims[cid])} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _family_lines(df: pd.DataFrame) -> list[str]:
+    """The families besides the primary analysis: counts, and for each sensitivity analysis the
+    (claim, group) rows whose verdict differs from the primary one."""
+    if "family" not in df.columns:
+        return []
+    lines = ["## Other families", ""]
+    pooled, sanity = _family(df, POOLED_FAMILY), _family(df, SANITY)
+    if len(pooled):
+        lines += [f"- Pooled rows (every task and architecture together; a Holm family of their "
+                  f"own, not counted above): {_counts(pooled)}."]
+    if len(sanity):
+        lines += [f"- Sanity checks (cannot fail by design; not counted): "
+                  + ", ".join(f"{r['id']} {r['group']} {SYMBOLS.get(r['verdict'], '?')}"
+                              for _, r in sanity.iterrows()) + "."]
+    primary = _family(df, PRIMARY).set_index(["id", "group"])["verdict"]
+    others = [f for f in dict.fromkeys(df["family"]) if f not in (PRIMARY, POOLED_FAMILY, SANITY)]
+    for family in others:
+        rows = _family(df, family)
+        changed = [(r["id"], r["group"], primary.get((r["id"], r["group"])), r["verdict"])
+                   for _, r in rows.iterrows()
+                   if primary.get((r["id"], r["group"])) not in (None, r["verdict"])]
+        lines += ["", f"### {family[:1].upper()}{family[1:]}", "",
+                  f"{_counts(rows)}; {len(changed)} verdict(s) differ from the primary analysis"
+                  + (":" if changed else ".")]
+        if changed:
+            lines += ["", "| id | group | primary | this analysis |", "| --- | --- | --- | --- |"]
+            lines += [f"| {cid} | {group} | {SYMBOLS.get(a, '?')} {a} | {SYMBOLS.get(b, '?')} {b} |"
+                      for cid, group, a, b in changed]
+    return lines + [""]
 
 
 def _p(p: float) -> str:
@@ -128,7 +175,9 @@ def _claim_section(rows: pd.DataFrame) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for _, r in rows.iterrows():
-        lines.append(f"| {r['group']} | {_effect(r)} | {_p(r['p_value'])} | {_p(r['p_holm'])} "
+        family = r.get("family", PRIMARY)
+        group = r["group"] if family in (PRIMARY, POOLED_FAMILY) else f"{r['group']} ({family})"
+        lines.append(f"| {group} | {_effect(r)} | {_p(r['p_value'])} | {_p(r['p_holm'])} "
                      f"| {r['n']} | {SYMBOLS.get(r['verdict'], '?')} {r['verdict']} | {r['details']} |")
     return lines + [""]
 
@@ -150,7 +199,8 @@ def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) 
         raise ValueError(f"claims table lacks column(s) {missing}")
     out = [f"# {context.get('title', DEFAULT_TITLE)}", ""]
     out += _context_lines(context)
-    out += ["", *_summary_lines(df, context.get("alpha", 0.05)), "", "## Details", ""]
+    out += ["", *_summary_lines(df, context.get("alpha", 0.05)), "", *_family_lines(df),
+            "## Details", ""]
     for _, rows in df.groupby("id", sort=False):
         out += _claim_section(rows)
     return "\n".join(out)

@@ -4,11 +4,16 @@ Each function takes per-network values (the network is the unit of replication, 
 or a pair of steps) and returns :class:`~inforelay.claims.engine.Evidence` with one-sided
 p-values in both directions. Definitions: ``docs/claims.md`` (statistics).
 
-- :func:`signed_rank_evidence` — mean of within-network effects, Student-t interval, Wilcoxon
-  signed-rank test of ``x − null``;
-- :func:`median_evidence` — median of per-network correlations, order-statistic interval,
-  Wilcoxon signed-rank test;
-- :func:`rank_sum_evidence` — difference of two group means, Welch interval, Mann–Whitney U;
+The effect and interval shown are always those of the estimator the test is about:
+
+- :func:`signed_rank_evidence` — Hodges–Lehmann pseudo-median of within-network values with its
+  signed-rank interval, Wilcoxon signed-rank test of ``x − null``;
+- :func:`median_evidence` — the same (kept for per-network correlations);
+- :func:`rank_sum_evidence` — Hodges–Lehmann shift between two groups with its Mann–Whitney
+  interval, Mann–Whitney U test;
+- :func:`two_sided_rank_sum_evidence` — the same, for claims of a difference in either direction;
+- :func:`equivalence_rank_sum_evidence` — two one-sided Mann–Whitney tests of a shift within a
+  margin (TOST);
 - :func:`contrast_evidence` — a linear contrast of independent group means (an interaction),
   Welch–Satterthwaite t-test and interval;
 - :func:`binomial_evidence` — a fraction of networks, Clopper–Pearson interval, exact binomial test.
@@ -22,18 +27,19 @@ import numpy as np
 from scipy import stats
 
 from inforelay.claims.engine import Evidence
-from inforelay.core.stats import finite, mean_ci, rank_sum, signed_rank
+from inforelay.core.stats import finite, hodges_lehmann, hodges_lehmann_shift, rank_sum, signed_rank
 
 __all__ = [
     "CONFIDENCE",
     "binomial_evidence",
     "contrast_evidence",
+    "equivalence_rank_sum_evidence",
+    "replace_needed",
+    "two_sided_rank_sum_evidence",
     "fraction_ci",
-    "median_ci",
     "median_evidence",
     "rank_sum_evidence",
     "signed_rank_evidence",
-    "welch_ci",
 ]
 
 CONFIDENCE = 0.95
@@ -47,31 +53,81 @@ def signed_rank_evidence(
     needed: float = _NAN,
     equivalence: bool = False,
 ) -> Evidence:
-    """Mean of per-network values ``x`` (non-finite dropped), its t-interval, and the one-sided
-    Wilcoxon signed-rank p-values of ``x − null`` (greater = as claimed)."""
+    """Hodges–Lehmann pseudo-median of per-network values ``x`` (non-finite dropped) with its
+    signed-rank interval (:func:`inforelay.core.stats.hodges_lehmann`), and the one-sided
+    Wilcoxon signed-rank p-values of ``x − null`` (greater = as claimed): the test, the
+    estimate and the interval are one procedure, so the interval excludes ``null`` exactly
+    when the two-sided test rejects at 5 %."""
     x = finite(x)
-    effect = float(np.mean(x)) if x.size else _NAN
-    _, low, high = mean_ci(x, CONFIDENCE)
+    effect, low, high = hodges_lehmann(x, CONFIDENCE)
     greater, less = signed_rank(x - null)
     return Evidence(effect, greater, less, int(x.size), (low, high), null, needed, equivalence)
 
 
 def median_evidence(x: Sequence[float] | np.ndarray, *, null: float = 0.0) -> Evidence:
-    """Median of per-network values, its order-statistic interval, and the one-sided Wilcoxon
-    signed-rank p-values of ``x − null``."""
-    x = finite(x)
-    effect = float(np.median(x)) if x.size else _NAN
-    greater, less = signed_rank(x - null)
-    return Evidence(effect, greater, less, int(x.size), median_ci(x), null)
+    """:func:`signed_rank_evidence` without a needed size (per-network correlations)."""
+    return signed_rank_evidence(x, null=null)
 
 
 def rank_sum_evidence(a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> Evidence:
-    """``mean(a) − mean(b)`` of two independent groups of networks, its Welch interval, and the
-    one-sided Mann–Whitney U p-values (a > b as claimed). ``n`` counts both groups."""
+    """Hodges–Lehmann shift of ``a`` over ``b`` (two independent groups of networks) with its
+    Mann–Whitney interval (:func:`inforelay.core.stats.hodges_lehmann_shift`), and the one-sided
+    Mann–Whitney U p-values (a > b as claimed). ``n`` counts both groups."""
     a, b = finite(a), finite(b)
-    effect = float(a.mean() - b.mean()) if a.size and b.size else _NAN
+    effect, low, high = hodges_lehmann_shift(a, b, CONFIDENCE)
     greater, less = rank_sum(a, b)
-    return Evidence(effect, greater, less, int(a.size + b.size), welch_ci(a, b))
+    return Evidence(effect, greater, less, int(a.size + b.size), (low, high))
+
+
+def replace_needed(evidence: Evidence, needed: float) -> Evidence:
+    """``evidence`` with the size the claim needs set to ``needed``."""
+    from dataclasses import replace
+
+    return replace(evidence, needed=float(needed))
+
+
+def _folded(low: float, high: float) -> tuple[float, float]:
+    """The interval of ``|d|`` from the interval ``[low, high]`` of ``d``."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return (_NAN, _NAN)
+    top = max(abs(low), abs(high))
+    return (0.0 if low <= 0 <= high else min(abs(low), abs(high)), top)
+
+
+def two_sided_rank_sum_evidence(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray
+) -> Evidence:
+    """A difference between two groups in either direction (\"differently\"): the absolute
+    Hodges–Lehmann shift ``|a − b|`` with its folded rank interval, and the two-sided
+    Mann–Whitney p-value as ``p_value`` (no opposite direction: ``p_reverse`` is ``nan``)."""
+    one = rank_sum_evidence(a, b)
+    p = min(1.0, 2.0 * min(one.p_value, one.p_reverse)) if np.isfinite(one.p_value) else _NAN
+    effect = abs(one.effect) if np.isfinite(one.effect) else _NAN
+    return Evidence(effect, p, _NAN, one.n, _folded(*one.ci))
+
+
+def equivalence_rank_sum_evidence(
+    a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray, *, margin: float
+) -> Evidence:
+    """Two groups alike within ``margin`` (\"similarly\"): two one-sided Mann–Whitney tests
+    (TOST) of the shift ``a − b`` against ``−margin`` and ``+margin``.
+
+    ``effect = margin − |HL shift|`` (positive = within the margin), its interval from the
+    shift's rank interval, ``p_value`` the larger TOST p-value; ``p_reverse`` tests that the
+    shift lies *outside* the margin (twice the smaller of the two one-sided tests beyond it), so a
+    shift significantly larger than the margin makes the claim not held.
+    """
+    a, b = finite(a), finite(b)
+    shift, low, high = hodges_lehmann_shift(a, b, CONFIDENCE)
+    above_low, below_low = rank_sum(a + margin, b)  # a − b > −margin ?
+    above_high, below_high = rank_sum(a - margin, b)  # a − b < +margin ?
+    p = max(above_low, below_high) if np.isfinite(above_low) else _NAN
+    # beyond the margin on either side: Bonferroni over the two sides
+    outside = min(1.0, 2.0 * min(below_low, above_high)) if np.isfinite(above_low) else _NAN
+    folded = _folded(low, high)
+    ci = (margin - folded[1], margin - folded[0])
+    effect = margin - abs(shift) if np.isfinite(shift) else _NAN
+    return Evidence(effect, p, outside, int(a.size + b.size), ci, 0.0, 0.0)
 
 
 def contrast_evidence(groups: Sequence[np.ndarray], weights: Sequence[float]) -> Evidence:
@@ -106,26 +162,6 @@ def binomial_evidence(k: int, n: int, p0: float = 0.5) -> Evidence:
     greater = float(stats.binomtest(k, n, p0, alternative="greater").pvalue)
     less = float(stats.binomtest(k, n, p0, alternative="less").pvalue)
     return Evidence(k / n, greater, less, n, fraction_ci(k, n), p0)
-
-
-def welch_ci(a: np.ndarray, b: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Welch t-interval of ``mean(a) − mean(b)``; ``nan`` with fewer than two finite values in a
-    group or no spread at all."""
-    a, b = finite(a), finite(b)
-    if a.size < 2 or b.size < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):
-        return (_NAN, _NAN)
-    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(confidence)
-    return (float(ci.low), float(ci.high))
-
-
-def median_ci(x: np.ndarray, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Distribution-free interval of the median (order statistics); ``nan`` without values."""
-    x = finite(x)
-    if x.size == 0:
-        return (_NAN, _NAN)
-    ci = stats.quantile_test(x, q=float(np.median(x)), p=0.5).confidence_interval(confidence)
-    low, high = float(ci.low), float(ci.high)
-    return (low if np.isfinite(low) else _NAN, high if np.isfinite(high) else _NAN)
 
 
 def fraction_ci(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:

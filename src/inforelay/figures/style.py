@@ -24,6 +24,7 @@ __all__ = [
     "TASK_LABELS",
     "fit_title",
     "integer_ticks",
+    "network_title",
     "new_figure",
     "regime_color",
     "regime_label",
@@ -66,6 +67,20 @@ def regime_label(regime: object) -> str:
     """Legend label of a delay regime (``"delay 3"``, ``"random"``)."""
     text = str(regime)
     return "random" if text == "random" else f"delay {text}"
+
+
+def network_title(
+    task: object, model: object, delay_regime: object, replicate: object | None = None
+) -> str:
+    """The network a single-network figure shows, e.g. ``"LSTM, memory task, random training
+    delays 1–5, replicate 00"`` (``replicate=None``: a condition, every replicate)."""
+    regime = str(delay_regime)
+    trained = "random training delays 1–5" if regime == "random" else f"training delay {regime}"
+    parts = [ARCH_LABELS.get(str(model), str(model)), TASK_LABELS.get(str(task), str(task)), trained]
+    if replicate is not None:
+        rep = str(replicate)
+        parts.append(f"replicate {int(rep):02d}" if rep.isdigit() else f"replicate {rep}")
+    return ", ".join(parts)
 
 
 def fit_title(fig, text: str, chars_per_inch: float = 11.0) -> str:

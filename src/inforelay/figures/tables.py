@@ -7,7 +7,21 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["clip_interval", "concept_order", "error_bars", "ordered", "select_rows"]
+__all__ = [
+    "BOOTSTRAP_SEED",
+    "bootstrap_mean_ci",
+    "clip_interval",
+    "concept_order",
+    "error_bars",
+    "group_interval",
+    "median_order_ci",
+    "ordered",
+    "select_rows",
+]
+
+#: seed of the percentile bootstrap: the same table always draws the same intervals
+BOOTSTRAP_SEED = 20240601
+_N_BOOTSTRAP = 2000
 
 
 def ordered(values: Iterable[object], preferred: Sequence[str]) -> list[str]:
@@ -57,3 +71,66 @@ def error_bars(summary: pd.DataFrame) -> np.ndarray:
     return np.vstack(
         [mean - summary["ci_low"].to_numpy(dtype=float), summary["ci_high"].to_numpy(dtype=float) - mean]
     )
+
+
+def median_order_ci(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Median and its distribution-free interval ``[x_(j), x_(n+1-j)]`` (order statistics, the
+    binomial sign-test interval), with the largest ``j`` whose coverage is at least ``confidence``.
+
+    The ends are data values, so they never leave the range of the data (no clipping needed).
+    ``nan`` ends when ``n`` is too small for the level (fewer than 6 values at 95 %).
+    """
+    from scipy.stats import binom
+
+    x = np.sort(np.asarray(values, dtype=float)[np.isfinite(values)])
+    n = x.size
+    if n == 0:
+        return (float("nan"),) * 3
+    median = float(np.median(x))
+    # coverage of [x_(j), x_(n+1-j)] is 1 - 2 P(B <= j - 1), B ~ Binomial(n, 1/2)
+    j = np.arange(1, n // 2 + 1)
+    ok = j[1.0 - 2.0 * binom.cdf(j - 1, n, 0.5) >= confidence]
+    if not ok.size:
+        return median, float("nan"), float("nan")
+    best = int(ok.max())
+    return median, float(x[best - 1]), float(x[n - best])
+
+
+def bootstrap_mean_ci(
+    values: np.ndarray, confidence: float = 0.95, *, seed: int = BOOTSTRAP_SEED
+) -> tuple[float, float, float]:
+    """Mean and its seeded percentile-bootstrap interval (2000 resamples).
+
+    Bootstrap means are means of the data, so the ends stay inside the data's range (an accuracy
+    in [0, 1] keeps its interval in [0, 1] without clipping). ``nan`` ends for a single value.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return (float("nan"),) * 3
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, x.size, size=(_N_BOOTSTRAP, x.size))].mean(axis=1)
+    alpha = (1.0 - confidence) / 2.0
+    low, high = np.quantile(means, [alpha, 1.0 - alpha])
+    return mean, float(low), float(high)
+
+
+def group_interval(
+    df: pd.DataFrame, by: Sequence[str], value: str, method: str, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Per group of ``by``: ``centre`` (``method="median"``: median, order-statistic interval;
+    ``"bootstrap"``: mean, percentile bootstrap), ``ci_low``, ``ci_high`` and ``n``; the centre
+    is also in ``mean`` so that :func:`error_bars` works on either."""
+    functions = {"median": median_order_ci, "bootstrap": bootstrap_mean_ci}
+    if method not in functions:
+        raise ValueError(f"method must be one of {sorted(functions)}, got {method!r}")
+    rows = []
+    for key, group in df[df[value].notna()].groupby(list(by), sort=True):
+        centre, low, high = functions[method](group[value].to_numpy(dtype=float), confidence)
+        rows.append((*key, centre, low, high, len(group)))
+    out = pd.DataFrame(rows, columns=[*by, "centre", "ci_low", "ci_high", "n"])
+    out["mean"] = out["centre"]
+    return out

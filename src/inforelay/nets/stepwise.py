@@ -3,7 +3,9 @@
 Training uses torch's fused modules; recording and knockouts use :func:`run_recurrent`, which
 computes the *same* weights one time step at a time with the cell equations of
 :mod:`inforelay.nets.adapters`, so that every hidden state ``h_t`` (and LSTM cell state ``c_t``)
-can be read and set to 0.0 (``docs/method.md``). :func:`run_stepwise` runs the pipeline's
+can be read, ablated (set to 0.0, to its mean over the batch or to its value on another
+sequence) or perturbed (e.g. Gaussian noise) — the one home of every intervention
+(``docs/method.md``). :func:`run_stepwise` runs the pipeline's
 :class:`~inforelay.nets.models.RecurrentNetwork` with its readout; ``inforelay.record`` and
 ``inforelay.knock_out`` run users' torch modules through the same function.
 ``tests/test_models.py`` and ``tests/test_api.py`` check that it agrees with the fused modules.
@@ -19,22 +21,35 @@ from typing import Literal
 import numpy as np
 import torch
 
+from inforelay.core.seeding import derive_rng
 from inforelay.nets.adapters import CellAdapter, adapter_for
 from inforelay.nets.models import RecurrentNetwork
 
 __all__ = [
-    "KnockoutMode",
-    "StepwiseRun",
-    "Readout",
-    "NetworkReadout",
+    "ABLATIONS",
+    "Ablation",
     "CallableReadout",
+    "KnockoutMode",
+    "NetworkReadout",
+    "Perturbation",
+    "Readout",
+    "StepwiseRun",
     "answers",
+    "resample_permutation",
     "run_recurrent",
     "run_stepwise",
 ]
 
 KnockoutMode = Literal["clamp", "once"]
 KNOCKOUT_MODES = ("clamp", "once")
+Ablation = Literal["zero", "mean", "resample"]
+#: what a knocked-out unit is set to: 0.0, its per-step mean over the batch in the unperturbed
+#: run, or its unperturbed value on another sequence of the batch
+ABLATIONS = ("zero", "mean", "resample")
+
+Perturbation = Callable[[int, slice], tuple[torch.Tensor | None, torch.Tensor | None]]
+"""Additive ``(dh, dc)`` for step ``t`` and the mask sets ``sets``: unit-major ``(N, s, n)``
+tensors (``s`` = sets in the slice) or ``None`` for no change (``dc`` is ignored without a cell)."""
 
 # rows (sets x sequences) per chunk of the batched knockout pass: keeps the gate tensors small
 # enough to stay in cache
@@ -202,6 +217,88 @@ def _run_prefix(
     return h, c
 
 
+def resample_permutation(n: int, seed: int) -> np.ndarray:
+    """The sequences whose states a ``resample`` ablation borrows: sequence ``i`` takes ``perm[i]``'s.
+
+    One random ``n``-cycle (a derangement: no sequence keeps its own value) from
+    ``inforelay.core.seeding.derive_rng("resample", seed)``.
+
+    Parameters
+    ----------
+    n
+        Sequences in the batch (at least 2).
+    seed
+        Integer seed (``ablation_seed``).
+
+    Returns
+    -------
+    np.ndarray
+        ``(n,)`` int64 permutation with ``perm[i] != i`` for every ``i``.
+    """
+    if n < 2:
+        raise ValueError(f"ablation='resample' needs at least 2 sequences to borrow from, got {n}")
+    order = derive_rng("resample", int(seed)).permutation(n)
+    perm = np.empty(n, dtype=np.int64)
+    perm[order] = np.roll(order, -1)  # each sequence on the cycle takes the next one's states
+    return perm
+
+
+@dataclass
+class _Replacement:
+    """What knocked-out units are set to, per step from the knockout step on.
+
+    ``h[i]``/``c[i]`` (step ``start + i``) are unit-major ``(N, 1, n)`` (resample) or
+    ``(N, 1, 1)`` (mean) tensors that broadcast over the sets; empty for ``zero``.
+    """
+
+    ablation: str
+    h: list[torch.Tensor]
+    c: list[torch.Tensor | None]
+
+    def apply(
+        self, i: int, h: torch.Tensor, c: torch.Tensor | None, knock: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        if self.ablation == "zero":
+            # the original in-place fill: byte-identical to the results before ablations existed
+            return h.masked_fill_(knock, 0.0), (c.masked_fill_(knock, 0.0) if c is not None else None)
+        h = torch.where(knock, self.h[i], h)
+        return h, (torch.where(knock, self.c[i], c) if c is not None else None)
+
+
+def _replacement(
+    cell: CellAdapter,
+    gi_all: torch.Tensor,
+    h: torch.Tensor,
+    c: torch.Tensor | None,
+    start: int,
+    n_replaced: int,
+    ablation: str,
+    ablation_seed: int,
+) -> _Replacement:
+    """The ablation values of steps ``start .. start + n_replaced - 1``, from one unperturbed
+    run of the batch continued from the shared prefix states ``h``, ``c``."""
+    if ablation == "zero":
+        return _Replacement(ablation, [], [])
+    n = h.shape[2]
+    perm = None
+    if ablation == "resample":
+        perm = torch.from_numpy(resample_permutation(n, ablation_seed)).to(h.device)
+
+    def value(state: torch.Tensor) -> torch.Tensor:
+        if perm is not None:
+            return state[:, :, perm]
+        # float64 accumulation: the mean barely depends on the summation order
+        return state.double().mean(dim=2, keepdim=True).float()
+
+    hs: list[torch.Tensor] = []
+    cs: list[torch.Tensor | None] = []
+    for t in range(start, start + n_replaced):
+        h, c = cell.step(gi_all[t], h, c)
+        hs.append(value(h))
+        cs.append(value(c) if c is not None else None)
+    return _Replacement(ablation, hs, cs)
+
+
 def _run_knockouts(
     cell: CellAdapter,
     gi_all: torch.Tensor,
@@ -209,9 +306,15 @@ def _run_knockouts(
     c: torch.Tensor | None,
     plan: _Knockout,
     mode: str,
+    replace: _Replacement,
+    perturbation: Perturbation | None,
     storage: _Storage,
 ) -> None:
-    """Steps from ``plan.start`` on, for every mask set, in chunks of at most ``_CHUNK_ROWS`` rows."""
+    """Steps from ``plan.start`` on, for every mask set, in chunks of at most ``_CHUNK_ROWS`` rows.
+
+    Each step: the cell update, then the perturbation (added), then the ablation of the masked
+    units (at ``plan.start`` only, or at every step in ``clamp`` mode), then the output.
+    """
     n_hidden, _, n = h.shape
     n_steps = gi_all.shape[0]
     n_sets = plan.masks.shape[0]
@@ -225,9 +328,12 @@ def _run_knockouts(
         cc = c.expand(n_hidden, size, n) if c is not None else None
         for t in range(plan.start, n_steps):
             hc, cc = cell.step(gi_all[t], hc, cc)
+            if perturbation is not None:
+                dh, dc = perturbation(t, sets)
+                hc = hc.add_(dh) if dh is not None else hc
+                cc = cc.add_(dc) if (dc is not None and cc is not None) else cc
             if t == plan.start or mode == "clamp":
-                hc = hc.masked_fill_(knock, 0.0)
-                cc = cc.masked_fill_(knock, 0.0) if cc is not None else None
+                hc, cc = replace.apply(t - plan.start, hc, cc, knock)
             storage.store(sets, t, hc, cc)
 
 
@@ -238,6 +344,9 @@ def run_stepwise(
     knockout_masks: np.ndarray | torch.Tensor | None = None,
     knockout_start: int | None = None,
     mode: KnockoutMode = "clamp",
+    ablation: Ablation = "zero",
+    ablation_seed: int = 0,
+    perturbation: Perturbation | None = None,
     record_states: bool = True,
 ) -> StepwiseRun:
     """Run a :class:`RecurrentNetwork` one step at a time (with its readout), optionally knocking out units.
@@ -253,6 +362,9 @@ def run_stepwise(
         knockout_masks=knockout_masks,
         knockout_start=knockout_start,
         mode=mode,
+        ablation=ablation,
+        ablation_seed=ablation_seed,
+        perturbation=perturbation,
         record_states=record_states,
     )
 
@@ -265,9 +377,12 @@ def run_recurrent(
     knockout_masks: np.ndarray | torch.Tensor | None = None,
     knockout_start: int | None = None,
     mode: KnockoutMode = "clamp",
+    ablation: Ablation = "zero",
+    ablation_seed: int = 0,
+    perturbation: Perturbation | None = None,
     record_states: bool = True,
 ) -> StepwiseRun:
-    """Run one recurrent layer one step at a time, optionally knocking out units.
+    """Run one recurrent layer one step at a time, optionally knocking out or perturbing units.
 
     Parameters
     ----------
@@ -280,15 +395,30 @@ def run_recurrent(
         Outputs from unit-major states (:class:`NetworkReadout`, :class:`CallableReadout`), or
         ``None``: no outputs (``outputs`` is ``None``).
     knockout_masks
-        ``(N,)`` or ``(S, N)`` bool: the units to set to 0.0 (``True`` = knocked out).
+        ``(N,)`` or ``(S, N)`` bool: the units to ablate (``True`` = knocked out).
         ``(S, N)`` runs all ``S`` sets in one batched pass; the steps before ``knockout_start``
-        are computed once and shared.
+        are computed once and shared. All-``False`` rows knock nothing out (e.g. sets that are
+        only perturbed).
     knockout_start
-        0-based step at which the masked units' ``h`` (and LSTM ``c``) are set to 0.0, right after
+        0-based step at which the masked units' ``h`` (and LSTM ``c``) are ablated, right after
         that step's update and before the step's output is read. Required with masks.
     mode
-        ``"clamp"``: the masked units are set to 0.0 again after every later update, so they stay
-        exactly 0.0 to the end; ``"once"``: only at ``knockout_start``.
+        ``"clamp"``: the masked units are ablated again after every later update, so they hold
+        the ablation value to the end; ``"once"``: only at ``knockout_start``.
+    ablation
+        The value a masked unit takes at step ``t``: ``"zero"`` 0.0; ``"mean"`` its mean over
+        the ``n`` sequences at ``t`` in the unperturbed run; ``"resample"`` its unperturbed value
+        at ``t`` on sequence ``perm[i]`` (:func:`resample_permutation`, the same permutation at
+        every step and for every set). The LSTM ``c`` likewise. The unperturbed run from
+        ``knockout_start`` on is computed once per call (one extra set).
+    ablation_seed
+        Seed of the ``resample`` permutation (ignored otherwise).
+    perturbation
+        Optional ``(t, sets) -> (dh, dc)`` (:data:`Perturbation`), called at every step
+        ``t >= knockout_start`` for every chunk ``sets`` of the mask sets; ``dh``/``dc`` are added
+        to ``h``/``c`` right after the update, before the ablation and the output. It must return
+        the same values for a set whatever the chunk, so results do not depend on chunking.
+        Requires masks (all-``False`` ones to perturb without knocking out).
     record_states
         ``False`` skips ``hidden``/``cell`` (they are ``None``) to save memory.
 
@@ -304,6 +434,10 @@ def run_recurrent(
     """
     if mode not in KNOCKOUT_MODES:
         raise ValueError(f"unknown knockout mode {mode!r}; allowed: 'clamp', 'once'")
+    if ablation not in ABLATIONS:
+        raise ValueError(f"unknown ablation {ablation!r}; allowed: 'zero', 'mean', 'resample'")
+    if perturbation is not None and (knockout_masks is None or not callable(perturbation)):
+        raise ValueError("perturbation must be a callable (t, sets) -> (dh, dc), given with knockout_masks")
     x = _as_tensor(inputs, adapter.device)
     n, n_steps, n_in = x.shape
     if n_in != adapter.n_inputs:
@@ -315,7 +449,9 @@ def run_recurrent(
         gi_all = adapter.input_projection(x)  # (T, G·N, n)
         h, c = _run_prefix(adapter, gi_all, plan.start, n, storage)
         if plan.masks is not None:
-            _run_knockouts(adapter, gi_all, h, c, plan, mode, storage)
+            n_replaced = n_steps - plan.start if mode == "clamp" else 1
+            replace = _replacement(adapter, gi_all, h, c, plan.start, n_replaced, ablation, ablation_seed)
+            _run_knockouts(adapter, gi_all, h, c, plan, mode, replace, perturbation, storage)
     return storage.finish(plan.batched)
 
 

@@ -39,6 +39,7 @@ TASK_SETTINGS = {
     "train": ("delay_choices",),
     "validation": ("delay_choices",),
     "analysis": ("delay_choices", "random_analysis_delay"),
+    "test": ("delay_choices", "random_analysis_delay"),
     "evaluation": ("delay_choices", "evaluation_delays"),
 }
 

@@ -16,7 +16,7 @@ __all__ = ["REPO_ROOT", "WORKFLOW_FILES", "copy_workflow", "workflow_env"]
 
 #: the checkout this module belongs to (an editable install: ``src/inforelay/pipeline/``)
 REPO_ROOT = Path(__file__).resolve().parents[3]
-WORKFLOW_FILES = ("Snakefile", "config.yaml", "workflow", "profiles", "envs")
+WORKFLOW_FILES = ("Snakefile", "config.yaml", "config/claims.yaml", "workflow", "profiles", "envs")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 

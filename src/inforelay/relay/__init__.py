@@ -3,6 +3,7 @@
 May import only inforelay.core, tasks and info (plus numpy, scipy, h5py); never torch or inforelay.nets.
 """
 
+from inforelay.relay.bias import corrected_relay, relay_shuffle_null, summarize_shuffle_null
 from inforelay.relay.files import (
     COPIED_ATTRS,
     RelayFileError,
@@ -41,6 +42,7 @@ __all__ = [
     "available_states",
     "binarize_outputs",
     "check_concepts",
+    "corrected_relay",
     "greedy_relay",
     "loss_at_removal",
     "read_relay",
@@ -50,6 +52,8 @@ __all__ = [
     "relay_file_attrs",
     "relay_information",
     "relay_over_time",
+    "relay_shuffle_null",
     "relay_summary",
+    "summarize_shuffle_null",
     "write_relay",
 ]

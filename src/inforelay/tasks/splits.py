@@ -1,5 +1,10 @@
-"""Data sets of the experiment: the training, validation and analysis splits of a task, delay
-regime and data set, and a task's evaluation set over every evaluation delay.
+"""Data sets of the experiment: the training, validation, analysis and test splits of a task,
+delay regime and data set, and a task's evaluation set over every evaluation delay.
+
+The analysis split is what the relay is computed on (and so what chooses each concept's relay
+units); the test split, drawn from its own seed at the same delay, is what every knockout,
+removal and latent analysis tests those units on, so no claim tests units on the samples that
+chose them.
 
 Each is generated deterministically from a config slice (``settings``: the task's parameters and
 the ``tasks`` keys the set depends on) and a seed derived from its key, so any job can make the
@@ -20,9 +25,11 @@ from inforelay.tasks.generate import TaskData, generate
 from inforelay.tasks.params import is_real_task, parse_delay_regime, task_params
 from inforelay.tasks.realworld import real_task_split
 
-__all__ = ["SPLITS", "SHARED_DATA_SET", "analysis_delay", "make_split", "make_evaluation_set"]
+__all__ = ["ANALYSIS_SPLITS", "SPLITS", "SHARED_DATA_SET", "analysis_delay", "make_split", "make_evaluation_set"]
 
-SPLITS = ("train", "validation", "analysis")
+SPLITS = ("train", "validation", "analysis", "test")
+#: the splits recorded at the analysis delay (:func:`analysis_delay`)
+ANALYSIS_SPLITS = ("analysis", "test")
 #: the data set every replicate shares with ``tasks.shared_data: true``
 SHARED_DATA_SET = "shared"
 _DATA_SET = re.compile(r"rep-[0-9]{2,}")
@@ -52,12 +59,16 @@ def make_split(
     and replicate) or ``"shared"`` (seeded without a replicate: one set for all replicates).
 
     Train and validation sets follow the training regime (``random`` draws a delay per
-    sequence); the analysis set uses :func:`analysis_delay`. ``settings`` is
+    sequence); the analysis and test sets use :func:`analysis_delay`. ``settings`` is
     :func:`inforelay.pipeline.config.split_settings`. A real-world task's split holds the data set's days of that split
     (:func:`inforelay.tasks.real_task_split`); the generator then draws only ``random`` delays.
+    A real-world data set has too few days for a fourth split: its ``test`` split is its analysis
+    split (docs/realworld.md).
     """
     if split not in SPLITS:
         raise ValueError(f"unknown data split {split!r}; allowed: {', '.join(SPLITS)}")
+    if split == "test" and is_real_task(task):
+        return make_split(task, delay_regime, "analysis", settings, data_set)
     params = task_params(task, settings["params"])
     if data_set != SHARED_DATA_SET and not _DATA_SET.fullmatch(data_set):
         raise ValueError(f"data set must be 'shared' or 'rep-NN', got {data_set!r}")
@@ -65,7 +76,7 @@ def make_split(
     rng = derive_rng(*key) if data_set == SHARED_DATA_SET else derive_rng(*key, data_set)
     choices = tuple(int(d) for d in settings["delay_choices"])
     delay: int | str
-    if split == "analysis":
+    if split in ANALYSIS_SPLITS:
         delay = analysis_delay(settings, delay_regime)
     else:
         delay = parse_delay_regime(delay_regime)

@@ -92,13 +92,14 @@ def fig_greedy(relay: PathLike, png: PathLike) -> None:
     _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], names), png)
 
 
-def fig_knockout(table: PathLike, task: str, png: PathLike) -> None:
-    """Figs. 4/5: accuracy per concept after knocking out relay vs random sets (one task; the
-    ``random`` regime's networks when the run has them)."""
+def fig_knockout(table: PathLike, task: str, png: PathLike, ablation: str) -> None:
+    """Figs. 4/5: accuracy per concept after knocking out relay, non-relay and random sets (one
+    task; the ``random`` regime's networks when the run has them), on the held-out test set
+    under the primary ``ablation`` (config ``knockout.ablation``)."""
     df = _table(table)
     regimes = set(df.loc[df["task"] == task, "delay_regime"])
     figure = plot_knockout(df, task=task, delay_regime="random" if "random" in regimes else None,
-                           concept_names=CONCEPT_NAMES[task])
+                           concept_names=CONCEPT_NAMES[task], ablation=ablation, data="test")
     _save(figure, png)
 
 
