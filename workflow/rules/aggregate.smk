@@ -3,11 +3,29 @@
 
 
 localrules:
+    aggregate_attractors,
     aggregate_generalization,
     aggregate_knockout,
     aggregate_latent,
     aggregate_noise,
     aggregate_relay,
+
+
+rule aggregate_attractors:
+    input:
+        network_paths(f"results/attractors/{NETWORK}.csv"),
+    output:
+        "results/tables/attractors.csv",
+    log:
+        "logs/aggregate/attractors.log",
+    benchmark:
+        "benchmarks/aggregate/attractors.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        code=library_code("aggregate_tables.py"),
+    script:
+        "../scripts/aggregate_tables.py"
 
 
 rule aggregate_generalization:
@@ -85,6 +103,7 @@ rule aggregate_relay:
         stability="results/tables/stability.csv",
         distribution="results/tables/distribution.csv",
         relay="results/tables/relay.csv",
+        dynamics="results/tables/relay_dynamics.csv",
     log:
         "logs/aggregate/relay.log",
     benchmark:

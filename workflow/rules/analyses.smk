@@ -87,10 +87,11 @@ rule knockout:
 
 rule latent:
     input:
-        recordings=rules.record.output,
+        networks=rules.record.input.networks,
         relays=rules.relay.output,
     output:
-        per_replicate(f"results/latent/{NETWORK}.csv"),
+        latent=per_replicate(f"results/latent/{NETWORK}.csv"),
+        attractors=per_replicate(f"results/attractors/{NETWORK}.csv"),
     log:
         log_path("latent", CONDITION),
     benchmark:
@@ -99,6 +100,8 @@ rule latent:
         CONDA_ENV
     params:
         replicates=REPLICATES,
+        data_sets=DATA_SETS,
+        test=test_settings,
         latent=section("latent"),
         code=library_code("latent.py"),
     script:

@@ -1,6 +1,7 @@
 # The upward bias of the plug-in relay: the same greedy search on label-permuted recordings
 # (concepts and answers permuted together, the units kept), per network, and the relay with
-# that null level subtracted unit by unit (docs/relay.md, "Bias and the shuffle null").
+# that null level subtracted unit by unit (docs/relay.md, "Bias and the shuffle null"):
+# results/relay_corrected/ every step, results/relay_null/ the analysis step (aggregated).
 
 
 localrules:
@@ -12,7 +13,8 @@ rule relay_null:
         recordings=rules.record.output,
         relays=rules.relay.output,
     output:
-        per_replicate(f"results/relay_null/{NETWORK}.csv"),
+        null=per_replicate(f"results/relay_null/{NETWORK}.csv"),
+        steps=per_replicate(f"results/relay_corrected/{NETWORK}.csv"),
     log:
         log_path("relay_null", CONDITION),
     benchmark:

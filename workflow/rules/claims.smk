@@ -13,7 +13,9 @@ rule claims:
         noise=rules.aggregate_noise.output[0],
         stability=rules.aggregate_relay.output.stability,
         distribution=rules.aggregate_relay.output.distribution,
+        dynamics=rules.aggregate_relay.output.dynamics,
         latent=rules.aggregate_latent.output[0],
+        attractors=rules.aggregate_attractors.output[0],
         preregistration=preregistration(),
     output:
         csv=report(

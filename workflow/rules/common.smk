@@ -97,11 +97,16 @@ def analysis_settings(wildcards):
     return experiment.split_settings(config, wildcards.task, "analysis")
 
 
+def test_settings(wildcards):
+    """What a condition's held-out test sets are made from (rules knockout, latent)."""
+    return experiment.split_settings(config, wildcards.task, "test")
+
+
 def knockout_splits(wildcards):
     """What a condition's held-out test sets (every knockout) and analysis sets (the same-data
     sensitivity run) are made from (rule knockout)."""
     return {
-        "test": experiment.split_settings(config, wildcards.task, "test"),
+        "test": test_settings(wildcards),
         "analysis": analysis_settings(wildcards),
     }
 
@@ -191,6 +196,7 @@ def analysis_targets():
     targets = network_paths(f"results/knockout/{NETWORK}.csv")
     targets += network_paths(f"results/noise/{NETWORK}.csv")
     targets += network_paths(f"results/latent/{NETWORK}.csv")
+    targets += network_paths(f"results/attractors/{NETWORK}.csv")
     targets += [
         f"results/figures/{stem}.png"
         for stem in [

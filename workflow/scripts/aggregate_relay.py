@@ -6,4 +6,4 @@ from inforelay.pipeline.runner.jobs import run_step
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.relay_tables:relay_tables",
          list(sm.input), sm.output.stability, sm.output.distribution,
-         sm.params.stability["carrier_method"], sm.output.relay)
+         sm.params.stability["carrier_method"], sm.output.relay, sm.output.dynamics)

@@ -1,4 +1,4 @@
-"""Concatenate per-network CSV tables into one tidy table (rules aggregate_generalization, aggregate_knockout, aggregate_latent, aggregate_noise)."""
+"""Concatenate per-network CSV tables into one tidy table (rules aggregate_attractors, aggregate_generalization, aggregate_knockout, aggregate_latent, aggregate_noise)."""
 
 from inforelay.pipeline.runner.jobs import run_step
 

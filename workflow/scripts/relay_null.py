@@ -5,4 +5,4 @@ from inforelay.pipeline.runner.jobs import run_step
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
 run_step(sm, "inforelay.pipeline.steps.relay_null:relay_null_condition",
          dict(sm.wildcards), sm.params.replicates, list(sm.input.recordings), list(sm.input.relays),
-         list(sm.output), sm.params.relay_null, sm.params.relay)
+         list(sm.output.null), list(sm.output.steps), sm.params.relay_null, sm.params.relay)

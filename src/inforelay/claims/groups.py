@@ -50,6 +50,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "stability": (*NETWORK_KEYS, "concept", "measure", "window", "value", "n_defined"),
     "distribution": (*NETWORK_KEYS, "concept", "unit", "carrier"),
     "latent": (*NETWORK_KEYS, "concept", "removal", "draw", "n_removed", *LATENT_SCORE_NAMES),
+    "dynamics": (*NETWORK_KEYS, "state", "concept", "arrival", "onset", "r_first", "r_late",
+                 "max_rise", "order_rho"),
+    "attractors": (*NETWORK_KEYS, "step_role", "dispersion", "silhouette"),
     "noise": (*NETWORK_KEYS, "set_kind", "ranked_concept", "k", "level", "evaluated_concept",
               "accuracy"),
 }

@@ -25,6 +25,12 @@ Every table starts with the network keys ``task`` (str), ``model`` (str: rnn | g
     :func:`inforelay.pipeline.aggregate.stability_table`.
 ``distribution``
     ``concept``, ``unit``, ``relay``, ``carrier`` (bool) — :func:`~inforelay.pipeline.aggregate.distribution_table`.
+``dynamics``
+    ``state``, ``concept``, ``arrival``, ``onset``, ``r_first``, ``r_late``, ``max_rise``,
+    ``order_rho`` — :func:`inforelay.analyses.relay_dynamics_from_relay_file`.
+``attractors``
+    ``step_role`` (start | end), ``dispersion``, ``silhouette`` —
+    :func:`inforelay.analyses.attractor_scores`.
 ``latent``
     ``concept`` (or ``states``), ``removal`` (relay | random | none), ``draw``, ``n_removed``,
     ``silhouette``, ``davies_bouldin``, ``calinski_harabasz`` —
@@ -40,6 +46,7 @@ import pandas as pd
 from inforelay.claims.engine import CLAIM_COLUMNS, VerdictRule, finalize
 from inforelay.claims.groups import TABLE_COLUMNS
 from inforelay.claims.paper_accuracy import ACCURACY_CLAIMS, accuracy_claims
+from inforelay.claims.paper_dynamics import DYNAMICS_CLAIMS, dynamics_claims
 from inforelay.claims.paper_knockout import (
     KNOCKOUT_CLAIMS,
     NOISE_CLAIMS,
@@ -60,7 +67,7 @@ def _claim_order(cid: str) -> tuple[int, str]:
 #: every claim of the paper (id → what the paper says), in report order
 PAPER_CLAIMS = dict(
     sorted(
-        {**ACCURACY_CLAIMS, **KNOCKOUT_CLAIMS, **NOISE_CLAIMS, **STABILITY_CLAIMS,
+        {**ACCURACY_CLAIMS, **DYNAMICS_CLAIMS, **KNOCKOUT_CLAIMS, **NOISE_CLAIMS, **STABILITY_CLAIMS,
          **STRUCTURE_CLAIMS}.items(),
         key=lambda item: _claim_order(item[0]),
     )
@@ -79,7 +86,7 @@ def evaluate_claims(
     ----------
     tables
         Any of ``generalization``, ``knockout``, ``noise``, ``stability``, ``distribution``,
-        ``latent`` (column contracts in the module docstring). A missing table makes its claims
+        ``latent``, ``dynamics``, ``attractors`` (column contracts in the module docstring). A missing table makes its claims
         ``inconclusive`` with the reason in ``details``; a table with missing columns raises.
     preregistration
         Every claim's statistic, test, null, needed size and family, the family-wise level and
@@ -105,6 +112,7 @@ def evaluate_claims(
         *noise_claims(tables, reg),
         *stability_claims(tables, reg),
         *structure_claims(tables, reg),
+        *dynamics_claims(tables, training_delays, reg),
     ]
     order = {cid: i for i, cid in enumerate(PAPER_CLAIMS)}
     families = {"primary": 0, "pooled": 1}

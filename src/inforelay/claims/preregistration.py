@@ -56,6 +56,8 @@ class Preregistration:
         SHA-256 of the file's bytes (or of the canonical mapping when built from one).
     source
         Where it came from (a path, or ``"<mapping>"``).
+    untested
+        Claims of the paper the design cannot test (``claim``, ``reason``), for the report.
     """
 
     alpha: float
@@ -64,6 +66,7 @@ class Preregistration:
     digest: str
     source: str = "<mapping>"
     version: int = 1
+    untested: tuple[Mapping[str, str], ...] = ()
     _used: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def entry(self, claim_id: str) -> Mapping[str, Any]:
@@ -153,6 +156,14 @@ def _check(mapping: Mapping[str, Any], source: str) -> None:
             raise PreregistrationError(f"{source}: claims.{cid} lacks {', '.join(absent)}")
 
 
+def _untested(entries: Any, source: str) -> list[Mapping[str, str]]:
+    if not isinstance(entries, list) or not all(
+        isinstance(e, Mapping) and {"claim", "reason"} <= set(e) for e in entries
+    ):
+        raise PreregistrationError(f"{source}: untested must be a list of (claim, reason) entries")
+    return [{"claim": str(e["claim"]), "reason": " ".join(str(e["reason"]).split())} for e in entries]
+
+
 def preregistration_from_mapping(
     mapping: Mapping[str, Any], *, source: str = "<mapping>", digest: str | None = None
 ) -> Preregistration:
@@ -171,6 +182,7 @@ def preregistration_from_mapping(
         digest=digest,
         source=source,
         version=int(mapping["version"]),
+        untested=tuple(_untested(mapping.get("untested", []), source)),
     )
 
 

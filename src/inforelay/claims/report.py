@@ -35,7 +35,7 @@ __all__ = ["NOT_TESTED", "SYMBOLS", "claims_markdown", "summary_table"]
 DEFAULT_TITLE = "Claims of Hintze, Najam & Schossau, tested on this run"
 SYMBOLS = {HELD: "✓", NOT_HELD: "✗", INCONCLUSIVE: "?"}
 NOT_TESTED = "–"
-_HEADER_KEYS = ("n_networks", "experiment", "config", "versions", "title", "alpha")
+_HEADER_KEYS = ("n_networks", "experiment", "config", "versions", "title", "alpha", "untested")
 
 
 def _as_text(value: Any) -> str:
@@ -191,7 +191,8 @@ def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) 
         Rows in the schema :data:`~inforelay.claims.engine.CLAIM_COLUMNS`.
     context
         Optional header facts: ``title``, ``n_networks``, ``experiment`` (mapping), ``config``
-        (mapping or string), ``versions`` (mapping), ``alpha``; any other key is listed as is.
+        (mapping or string), ``versions`` (mapping), ``alpha``, ``untested`` (``claim``,
+        ``reason`` entries: a section of claims without a test); any other key is listed as is.
     """
     context = dict(context or {})
     missing = [c for c in CLAIM_COLUMNS if c not in df.columns]
@@ -199,8 +200,11 @@ def claims_markdown(df: pd.DataFrame, context: Mapping[str, Any] | None = None) 
         raise ValueError(f"claims table lacks column(s) {missing}")
     out = [f"# {context.get('title', DEFAULT_TITLE)}", ""]
     out += _context_lines(context)
-    out += ["", *_summary_lines(df, context.get("alpha", 0.05)), "", *_family_lines(df),
-            "## Details", ""]
+    out += ["", *_summary_lines(df, context.get("alpha", 0.05)), "", *_family_lines(df)]
+    if context.get("untested"):
+        out += ["## Claims without a test", ""]
+        out += [f"- {e['claim']}: {e['reason']}" for e in context["untested"]] + [""]
+    out += ["## Details", ""]
     for _, rows in df.groupby("id", sort=False):
         out += _claim_section(rows)
     return "\n".join(out)

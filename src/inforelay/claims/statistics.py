@@ -14,6 +14,10 @@ The effect and interval shown are always those of the estimator the test is abou
 - :func:`two_sided_rank_sum_evidence` — the same, for claims of a difference in either direction;
 - :func:`equivalence_rank_sum_evidence` — two one-sided Mann–Whitney tests of a shift within a
   margin (TOST);
+- :func:`equivalence_signed_rank_evidence` — two one-sided signed-rank tests of a pseudo-median
+  within a margin (TOST);
+- :func:`correlation_evidence` — Spearman's rho between two per-network values, Fisher-z
+  interval, one-sided test of rho;
 - :func:`contrast_evidence` — a linear contrast of independent group means (an interaction),
   Welch–Satterthwaite t-test and interval;
 - :func:`binomial_evidence` — a fraction of networks, Clopper–Pearson interval, exact binomial test.
@@ -33,6 +37,8 @@ __all__ = [
     "CONFIDENCE",
     "binomial_evidence",
     "contrast_evidence",
+    "correlation_evidence",
+    "equivalence_signed_rank_evidence",
     "equivalence_rank_sum_evidence",
     "replace_needed",
     "two_sided_rank_sum_evidence",
@@ -128,6 +134,49 @@ def equivalence_rank_sum_evidence(
     ci = (margin - folded[1], margin - folded[0])
     effect = margin - abs(shift) if np.isfinite(shift) else _NAN
     return Evidence(effect, p, outside, int(a.size + b.size), ci, 0.0, 0.0)
+
+
+def equivalence_signed_rank_evidence(x: Sequence[float] | np.ndarray, *, margin: float) -> Evidence:
+    """Per-network values near 0 within ``margin`` (\"does not correspond\"): two one-sided
+    signed-rank tests (TOST) of ``x`` against ``−margin`` and ``+margin``.
+
+    ``effect = margin − |HL pseudo-median|`` with its interval from the pseudo-median's,
+    ``p_value`` the larger TOST p-value, ``p_reverse`` (twice the smaller of the tests beyond
+    either margin) the evidence that the values lie outside the margin.
+    """
+    x = finite(x)
+    centre, low, high = hodges_lehmann(x, CONFIDENCE)
+    above_low, below_low = signed_rank(x + margin)
+    above_high, below_high = signed_rank(x - margin)
+    p = max(above_low, below_high) if np.isfinite(above_low) else _NAN
+    outside = min(1.0, 2.0 * min(below_low, above_high)) if np.isfinite(above_low) else _NAN
+    folded = _folded(low, high)
+    effect = margin - abs(centre) if np.isfinite(centre) else _NAN
+    return Evidence(effect, p, outside, int(x.size), (margin - folded[1], margin - folded[0]),
+                    0.0, 0.0)
+
+
+def correlation_evidence(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> Evidence:
+    """Spearman's rho between paired per-network values (pairs with a non-finite value dropped),
+    its Fisher-z interval (standard error ``sqrt(1.06 / (n − 3))``, Fieller et al.), and
+    one-sided permutation p-values of rho (exact up to 7 pairs, else 9,999 seeded permutations;
+    greater = as claimed)."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    keep = np.isfinite(x) & np.isfinite(y)
+    rx, ry = stats.rankdata(x[keep]), stats.rankdata(y[keep])
+    n = int(rx.size)
+    if n < 4 or np.ptp(rx) == 0 or np.ptp(ry) == 0:
+        return Evidence(_NAN, _NAN, _NAN, n)
+    rho = float(np.corrcoef(rx, ry)[0, 1])
+
+    def p(alternative: str) -> float:
+        method = stats.PermutationMethod(n_resamples=9999, rng=np.random.default_rng(0))
+        return float(stats.pearsonr(rx, ry, alternative=alternative, method=method).pvalue)
+
+    z, half = np.arctanh(np.clip(rho, -0.999999, 0.999999)), stats.norm.ppf(0.5 + CONFIDENCE / 2)
+    se = float(np.sqrt(1.06 / (n - 3))) if n > 3 else _NAN
+    ci = (float(np.tanh(z - half * se)), float(np.tanh(z + half * se)))
+    return Evidence(rho, p("greater"), p("less"), n, ci)
 
 
 def contrast_evidence(groups: Sequence[np.ndarray], weights: Sequence[float]) -> Evidence:

@@ -106,6 +106,14 @@ def distribution_table(relay_files: PathsWithKeys, **options: Any) -> pd.DataFra
     return _over_networks(relay_files, distribution_from_relay_file, **options)
 
 
+def dynamics_table(relay_files: PathsWithKeys) -> pd.DataFrame:
+    """The relay dynamics (arrival, onset, stability from the arrival, greedy curve, removal
+    order; :func:`inforelay.analyses.relay_dynamics_from_relay_file`) of many networks."""
+    from inforelay.analyses import relay_dynamics_from_relay_file
+
+    return _over_networks(relay_files, relay_dynamics_from_relay_file)
+
+
 def relay_table(relay_files: PathsWithKeys, *, state: str = "hidden") -> pd.DataFrame:
     """:func:`inforelay.relay.relay_summary` of many networks: network keys, then
     :data:`inforelay.relay.RELAY_TABLE_COLUMNS`."""

@@ -3,7 +3,11 @@
 May import only inforelay.core, tasks and info (plus numpy, scipy, h5py); never torch or inforelay.nets.
 """
 
-from inforelay.relay.bias import corrected_relay, relay_shuffle_null, summarize_shuffle_null
+from inforelay.relay.bias import (
+    corrected_relay,
+    relay_shuffle_null,
+    summarize_shuffle_null,
+)
 from inforelay.relay.files import (
     COPIED_ATTRS,
     RelayFileError,

@@ -51,12 +51,12 @@ from inforelay.relay.tables import clog_table
 from inforelay.relay.validation import check_concepts, check_threshold
 
 __all__ = [
-    "PERMUTATIONS",
-    "NULL_COLUMNS",
     "CORRECTED_COLUMNS",
+    "NULL_COLUMNS",
+    "PERMUTATIONS",
+    "corrected_relay",
     "relay_shuffle_null",
     "summarize_shuffle_null",
-    "corrected_relay",
 ]
 
 PERMUTATIONS = ("concept_answer", "concept")

@@ -45,6 +45,7 @@ def paper_claims(tables: Mapping[str, PathLike], preregistration: PathLike, csv_
         "n_networks": int(networks.groupby(list(NETWORK_KEYS)).ngroups),
         "versions": package_versions(),
         "alpha": reg.alpha,
+        "untested": list(reg.untested),
         "Pre-registration": f"`{shown}` (sha256 `{reg.digest}`)",
     }
     write_table(claims, csv_output, {"preregistration": registered})

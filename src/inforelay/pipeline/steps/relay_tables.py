@@ -11,6 +11,7 @@ from inforelay.core.atomic import write_table
 from inforelay.core.keys import keys_from_path
 from inforelay.pipeline.aggregate import (
     distribution_table,
+    dynamics_table,
     relay_table,
     stability_table,
 )
@@ -27,9 +28,11 @@ def relay_tables(
     distribution: PathLike,
     carrier_method: str,
     relay: PathLike | None = None,
+    dynamics: PathLike | None = None,
 ) -> None:
     """The stability table (Figs. 8/9), the concept-distribution table (Figs. 10/11) and, given
-    ``relay``, the relay table (plug-in and bias-corrected relay at t_k) of every network."""
+    ``relay``, the relay table (plug-in and bias-corrected relay at t_k) and, given ``dynamics``,
+    the relay-dynamics table of every network."""
     files = [(keys_from_path(str(path)), path) for path in inputs]
     tables = {
         stability: stability_table(files, method=carrier_method),
@@ -37,6 +40,8 @@ def relay_tables(
     }
     if relay is not None:
         tables[relay] = relay_table(files)
+    if dynamics is not None:
+        tables[dynamics] = dynamics_table(files)
     for output, table in tables.items():
         write_table(table, output)
         log.info("%s: %d rows", output, len(table))
