@@ -5,6 +5,7 @@
 
 
 localrules:
+    aggregate_relay_corrected,
     aggregate_relay_null,
 
 
@@ -45,3 +46,22 @@ rule aggregate_relay_null:
         code=library_code("aggregate_tables.py"),
     script:
         "../scripts/aggregate_tables.py"
+
+
+rule aggregate_relay_corrected:
+    input:
+        network_paths(f"results/relay_corrected/{NETWORK}.csv"),
+    output:
+        stability="results/tables/stability_corrected.csv",
+        distribution="results/tables/distribution_corrected.csv",
+    log:
+        "logs/aggregate/relay_corrected.log",
+    benchmark:
+        "benchmarks/aggregate/relay_corrected.tsv"
+    conda:
+        CONDA_ENV
+    params:
+        stability=section("stability"),
+        code=library_code("aggregate_relay_corrected.py"),
+    script:
+        "../scripts/aggregate_relay_corrected.py"

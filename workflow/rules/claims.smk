@@ -14,6 +14,8 @@ rule claims:
         stability=rules.aggregate_relay.output.stability,
         distribution=rules.aggregate_relay.output.distribution,
         dynamics=rules.aggregate_relay.output.dynamics,
+        stability_corrected=rules.aggregate_relay_corrected.output.stability,
+        distribution_corrected=rules.aggregate_relay_corrected.output.distribution,
         latent=rules.aggregate_latent.output[0],
         attractors=rules.aggregate_attractors.output[0],
         preregistration=preregistration(),

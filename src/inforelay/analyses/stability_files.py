@@ -23,6 +23,7 @@ __all__ = [
     "STABILITY_WINDOWS",
     "relay_values",
     "stability_from_relay_file",
+    "stability_windows",
     "windowed_stability",
     "distribution_from_relay_file",
 ]
@@ -123,20 +124,32 @@ def windowed_stability(
     -------
     pandas.DataFrame
         ``concept, measure, window, value, n_pairs, n_defined``
-        (:func:`inforelay.analyses.network_stability_table` on each window's steps).
+        (:func:`stability_windows` of the file's relay values).
     """
     result, R = relay_values(path, state, values)
-    t_k = result.analysis_step
+    try:
+        return stability_windows(R, result.analysis_step, concept_names=concept_names, method=method)
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from err
+
+
+def stability_windows(
+    R: np.ndarray,
+    analysis_step: int,
+    *,
+    concept_names: Sequence[str] | None = None,
+    method: str = "kmeans",
+) -> pd.DataFrame:
+    """Stability of ``(T, C, N)`` relay values per window of :data:`STABILITY_WINDOWS` from
+    ``analysis_step`` (``t_k``) on: the columns of :func:`windowed_stability`."""
+    t_k = int(analysis_step)
     frames = []
     for window, (offset, n_pairs) in STABILITY_WINDOWS.items():
         start = t_k + offset
         if start + 1 >= R.shape[0]:
             continue  # the window has no pair in this recording (e.g. "late" at delay 1)
         steps = R if n_pairs is None else R[: start + 1 + n_pairs]
-        try:
-            df = network_stability_table(steps, start, concept_names=concept_names, method=method)
-        except ValueError as err:
-            raise ValueError(f"{path}: {err}") from err
+        df = network_stability_table(steps, start, concept_names=concept_names, method=method)
         df.insert(2, "window", window)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)

@@ -109,8 +109,10 @@ def knock_out(
     readout: Callable[[Any], Any] | None = None,
     mode: str = "clamp",
     layer: int = 0,
+    ablation: str = "zero",
+    ablation_seed: int = 0,
 ) -> Recording:
-    """Run a model with some units knocked out: their ``h`` (and LSTM ``c``) set to 0.0.
+    """Run a model with some units knocked out: their ``h`` (and LSTM ``c``) ablated.
 
     The same step-wise runner and knockout as the pipeline's knockout analysis
     (:func:`inforelay.nets.stepwise.run_recurrent`).
@@ -125,8 +127,18 @@ def knock_out(
         0-based step at which they are set to 0.0, right after that step's update and before
         its output is read.
     mode
-        ``"clamp"``: set to 0.0 again after every later update (they stay 0.0 to the end);
-        ``"once"``: only at ``step``, later updates may revive them.
+        ``"clamp"``: ablated again after every later update (they hold the ablation value to
+        the end); ``"once"``: only at ``step``, later updates may revive them.
+    ablation
+        What a knocked-out unit is set to at each step: ``"zero"`` (0.0); ``"mean"`` (its mean
+        over the batch of ``inputs`` at that step of the unperturbed run: the unit carries no
+        information about the input but stays at its typical value); ``"resample"`` (its
+        unperturbed value on another sequence of the batch, one fixed seeded derangement of the
+        sequences for every step: the unit carries another input's information). Mean and
+        resample keep the network on the states it visits; zero may push it off them.
+    ablation_seed
+        Seed of the ``resample`` permutation
+        (:func:`inforelay.nets.stepwise.resample_permutation`).
 
     Returns
     -------
@@ -139,19 +151,24 @@ def knock_out(
     ImportError
         If PyTorch is not installed.
     ValueError
-        For units or a step out of range, or an unknown mode.
+        For units or a step out of range, an unknown mode or ablation, or ``resample`` on a
+        batch of one sequence.
     """
     run_module = _torch_runner("inforelay.knock_out")
     if mode not in _MODES:
         raise ValueError(f"mode must be 'clamp' or 'once', got {mode!r}")
+    if ablation not in ("zero", "mean", "resample"):
+        raise ValueError(f"ablation must be 'zero', 'mean' or 'resample', got {ablation!r}")
     from inforelay.nets.adapters import adapter_for
 
     mask = _unit_mask(units, adapter_for(model, layer).n_hidden)
     if not is_integer(step):
         raise ValueError(f"step must be an integer, got {step!r}")
     run = run_module(
-        model, inputs, readout=readout, layer=layer, knockout_masks=mask, knockout_start=int(step), mode=mode
+        model, inputs, readout=readout, layer=layer, knockout_masks=mask, knockout_start=int(step),
+        mode=mode, ablation=ablation, ablation_seed=int(ablation_seed),
     )
     rec = _as_recording(run, inputs, model, layer)
-    rec.attrs.update(knocked_out=np.flatnonzero(mask).tolist(), knockout_step=int(step), knockout_mode=mode)
+    rec.attrs.update(knocked_out=np.flatnonzero(mask).tolist(), knockout_step=int(step),
+                     knockout_mode=mode, ablation=ablation)
     return rec

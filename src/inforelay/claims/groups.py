@@ -122,8 +122,8 @@ def per_model_rows(
 
 def _two_groups(a: pd.DataFrame, b: pd.DataFrame, names: tuple[str, str]) -> str:
     return (
-        f"{names[0]} {format_number(a['value'].mean())} ({len(a)} networks) vs "
-        f"{names[1]} {format_number(b['value'].mean())} ({len(b)} networks)"
+        f"{names[0]} mean {format_number(a['value'].mean())} ({len(a)} networks) vs "
+        f"{names[1]} mean {format_number(b['value'].mean())} ({len(b)} networks)"
     )
 
 

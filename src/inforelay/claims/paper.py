@@ -74,6 +74,28 @@ PAPER_CLAIMS = dict(
 )
 
 
+#: the family of the claims rerun on the shuffle-corrected relay
+BIAS_CORRECTED = "sensitivity: bias-corrected relay"
+#: the claims of the distribution table rerun on the corrected relay (the latent ones do not
+#: depend on the relay's values, only on its removal order)
+_CORRECTED_STRUCTURE = ("C6", "C11")
+
+
+def _bias_corrected_rows(tables: Mapping[str, pd.DataFrame], reg: Preregistration) -> list:
+    """The relay-valued claims (C4, C5, C15, C16 from the stability table; C6, C11 from the
+    distribution table) on the shuffle-corrected relay, when its tables are given
+    (``stability_corrected``, ``distribution_corrected``)."""
+    rows = []
+    if "stability_corrected" in tables:
+        rows += stability_claims({"stability": tables["stability_corrected"]}, reg,
+                                 family=BIAS_CORRECTED)
+    if "distribution_corrected" in tables:
+        rows += [r for r in structure_claims({"distribution": tables["distribution_corrected"]},
+                                             reg, family=BIAS_CORRECTED)
+                 if r["id"] in _CORRECTED_STRUCTURE]
+    return rows
+
+
 def evaluate_claims(
     tables: Mapping[str, pd.DataFrame],
     preregistration: Preregistration,
@@ -86,7 +108,9 @@ def evaluate_claims(
     ----------
     tables
         Any of ``generalization``, ``knockout``, ``noise``, ``stability``, ``distribution``,
-        ``latent``, ``dynamics``, ``attractors`` (column contracts in the module docstring). A missing table makes its claims
+        ``latent``, ``dynamics``, ``attractors`` (column contracts in the module docstring), and
+        for the bias-corrected sensitivity analysis ``stability_corrected`` and
+        ``distribution_corrected`` (the same columns as ``stability`` and ``distribution``). A missing table makes its claims
         ``inconclusive`` with the reason in ``details``; a table with missing columns raises.
     preregistration
         Every claim's statistic, test, null, needed size and family, the family-wise level and
@@ -113,6 +137,7 @@ def evaluate_claims(
         *stability_claims(tables, reg),
         *structure_claims(tables, reg),
         *dynamics_claims(tables, training_delays, reg),
+        *_bias_corrected_rows(tables, reg),
     ]
     order = {cid: i for i, cid in enumerate(PAPER_CLAIMS)}
     families = {"primary": 0, "pooled": 1}

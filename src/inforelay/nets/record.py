@@ -17,6 +17,7 @@ from torch import nn
 from inforelay.nets.adapters import adapter_for, layer_inputs
 from inforelay.nets.models import RecurrentNetwork
 from inforelay.nets.stepwise import (
+    Ablation,
     CallableReadout,
     KnockoutMode,
     NetworkReadout,
@@ -62,6 +63,8 @@ def run_module(
     knockout_masks: np.ndarray | None = None,
     knockout_start: int | None = None,
     mode: KnockoutMode = "clamp",
+    ablation: Ablation = "zero",
+    ablation_seed: int = 0,
 ) -> StepwiseRun:
     """Run a torch recurrent module step by step on its own weights (the torch half of ``inforelay.record``).
 
@@ -78,7 +81,7 @@ def run_module(
     layer
         Layer of a stacked fused module; its inputs are the outputs of the layer below,
         computed with the fused module (:func:`inforelay.nets.adapters.layer_inputs`).
-    knockout_masks, knockout_start, mode
+    knockout_masks, knockout_start, mode, ablation, ablation_seed
         As for :func:`inforelay.nets.stepwise.run_recurrent`.
 
     Returns
@@ -99,5 +102,6 @@ def run_module(
     elif isinstance(model, RecurrentNetwork):
         readout = NetworkReadout(model)
     return run_recurrent(
-        adapter, x, readout, knockout_masks=knockout_masks, knockout_start=knockout_start, mode=mode
+        adapter, x, readout, knockout_masks=knockout_masks, knockout_start=knockout_start, mode=mode,
+        ablation=ablation, ablation_seed=ablation_seed,
     )

@@ -36,6 +36,8 @@ __all__ = [
     "stability_table",
     "distribution_table",
     "relay_table",
+    "dynamics_table",
+    "corrected_relay_tables",
 ]
 
 
@@ -112,6 +114,48 @@ def dynamics_table(relay_files: PathsWithKeys) -> pd.DataFrame:
     from inforelay.analyses import relay_dynamics_from_relay_file
 
     return _over_networks(relay_files, relay_dynamics_from_relay_file)
+
+
+def _corrected_values(table: pd.DataFrame, path: Any) -> tuple[Any, int, list[str]]:
+    """``(T, C, N)`` shuffle-corrected contributions of the hidden state, ``t_k`` and the
+    concepts, from one network's corrected-relay table."""
+    import numpy as np
+
+    hidden = table[table["state"] == "hidden"]
+    if hidden.empty:
+        raise ValueError(f"{path}: no 'hidden' rows in the corrected-relay table")
+    concepts = list(dict.fromkeys(hidden["concept"].astype(str)))
+    cube = hidden.assign(concept=pd.Categorical(hidden["concept"].astype(str), concepts))
+    cube = cube.pivot_table(index=["step", "concept"], columns="unit", values="corrected",
+                            observed=True, sort=True)
+    n_steps, n_units = int(hidden["step"].max()) + 1, cube.shape[1]
+    if cube.shape[0] != n_steps * len(concepts) or cube.isna().any().any():
+        raise ValueError(f"{path}: the corrected relay is not defined at every step, concept and unit")
+    values = cube.to_numpy(dtype=np.float64).reshape(n_steps, len(concepts), n_units)
+    return values, int(hidden["analysis_step"].iloc[0]), concepts
+
+
+def corrected_relay_tables(
+    corrected_files: PathsWithKeys, *, method: str = "kmeans"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stability (as :func:`stability_table`) and concept distribution at ``t_k`` (as
+    :func:`distribution_table`) of many networks from their shuffle-corrected relay tables
+    (``corrected`` = plug-in contribution − its mean under the shuffle null,
+    :func:`inforelay.relay.corrected_relay`): the bias-corrected sensitivity analysis."""
+    from inforelay.analyses import distribution_table as concept_distribution
+    from inforelay.analyses import stability_windows
+
+    stability, distribution = [], []
+    for keys, path in corrected_files:
+        values, t_k, concepts = _corrected_values(read_table(path), path)
+        plain = {k: v for k, v in keys.items() if k != "concept_names"}
+        stability.append(with_keys(stability_windows(values, t_k, concept_names=concepts,
+                                                     method=method), plain))
+        distribution.append(with_keys(concept_distribution(values[t_k], concept_names=concepts),
+                                      plain))
+    if not stability:
+        raise ValueError("no corrected-relay tables given")
+    return pd.concat(stability, ignore_index=True), pd.concat(distribution, ignore_index=True)
 
 
 def relay_table(relay_files: PathsWithKeys, *, state: str = "hidden") -> pd.DataFrame:

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from inforelay.core.atomic import write_table
 from inforelay.core.keys import keys_from_path
 from inforelay.pipeline.aggregate import (
+    corrected_relay_tables,
     distribution_table,
     dynamics_table,
     relay_table,
     stability_table,
 )
 
-__all__ = ["relay_tables"]
+__all__ = ["corrected_tables", "relay_tables"]
 
 log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
@@ -44,4 +45,16 @@ def relay_tables(
         tables[dynamics] = dynamics_table(files)
     for output, table in tables.items():
         write_table(table, output)
+        log.info("%s: %d rows", output, len(table))
+
+
+def corrected_tables(
+    inputs: Sequence[PathLike], stability: PathLike, distribution: PathLike, carrier_method: str
+) -> None:
+    """The stability and concept-distribution tables of every network from its
+    shuffle-corrected relay (the bias-corrected sensitivity analysis of the claims)."""
+    files = [(keys_from_path(str(path)), path) for path in inputs]
+    stab, dist = corrected_relay_tables(files, method=carrier_method)
+    for output, table in ((stability, stab), (distribution, dist)):
+        write_table(table, output, {"relay": "shuffle-corrected contribution"})
         log.info("%s: %d rows", output, len(table))
