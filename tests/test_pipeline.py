@@ -156,7 +156,27 @@ def test_split_settings_hold_what_a_data_set_depends_on(tiny_config):
     assert settings["params"] == experiment.canonical(tiny_config["tasks"]["memory"])
     assert list(settings) == sorted(set(settings) - {"n"}) + ["n"]
     with pytest.raises(experiment.ConfigError, match="unknown data split"):
-        experiment.split_settings(tiny_config, "memory", "test")
+        experiment.split_settings(tiny_config, "memory", "holdout")
+
+
+def test_the_test_split_is_held_out_at_the_analysis_delay(tiny_config):
+    """The test split: n_test sequences from a seed of their own, at the analysis delay; its
+    settings are the analysis split's but for n, so changing n_test touches nothing else."""
+    analysis = experiment.split_settings(tiny_config, "memory", "analysis")
+    test = experiment.split_settings(tiny_config, "memory", "test")
+    assert {k: v for k, v in test.items() if k != "n"} == {k: v for k, v in analysis.items() if k != "n"}
+    assert test["n"] == tiny_config["tasks"]["n_test"]
+    for regime in ("2", "random"):
+        a = make_split("memory", regime, "analysis", analysis, data_set="rep-00")
+        t = make_split("memory", regime, "test", test, data_set="rep-00")
+        assert t.inputs.shape[0] == tiny_config["tasks"]["n_test"]
+        assert set(t.delay) == set(a.delay) and len(set(t.delay)) == 1  # one delay, the same
+        assert not np.array_equal(t.inputs[: 50], a.inputs[: 50])  # other sequences
+    again = make_split("memory", "2", "test", test, data_set="rep-00")
+    assert np.array_equal(again.inputs, make_split("memory", "2", "test", test, data_set="rep-00").inputs)
+    other_n = experiment.split_settings({**tiny_config, "tasks": {**tiny_config["tasks"], "n_test": 99}},
+                                        "memory", "train")
+    assert other_n == experiment.split_settings(tiny_config, "memory", "train")
 
 
 def test_make_split_draws_the_same_data_as_before(tiny_config):

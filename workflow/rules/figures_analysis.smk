@@ -57,7 +57,8 @@ rule fig04_05_knockout:
 
 rule fig06_relay_time:
     input:
-        example_path(RELAY_FILE, model="lstm"),
+        relay=example_path(RELAY_FILE, model="lstm"),
+        corrected=example_path(CORRECTED_FILE, model="lstm"),
     output:
         **section_figure(
             "fig06_relay_time",
@@ -82,6 +83,8 @@ rule fig07_relay_architectures:
     input:
         fixed=fig07_relay_files(fig07_fixed_delay()),
         random=fig07_relay_files("random"),
+        fixed_corrected=fig07_relay_files(fig07_fixed_delay(), CORRECTED_FILE),
+        random_corrected=fig07_relay_files("random", CORRECTED_FILE),
     output:
         **section_figure(
             "fig07_relay_architectures",

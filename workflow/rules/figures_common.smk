@@ -1,6 +1,7 @@
 # Helpers of the figure rules (figures.smk, figures_analysis.smk): report sections, example
 # networks of the single-network figures.
 RELAY_FILE = f"results/relay/{NETWORK}.h5"
+CORRECTED_FILE = f"results/relay_corrected/{NETWORK}.csv"
 ACTIVATION_FILE = f"results/activations/{NETWORK}.h5"
 LATENT_FILE = f"results/latent/{NETWORK}.csv"
 
@@ -41,13 +42,16 @@ def fig07_fixed_delay():
     return "5" if "5" in fixed else (fixed[-1] if fixed else None)
 
 
-def fig07_relay_files(delay_regime):
-    """One example relay file per architecture trained on `delay_regime` (none if not run)."""
+def fig07_relay_files(delay_regime, pattern=RELAY_FILE):
+    """Every replicate's relay file (or `pattern` file) of each architecture trained on
+    `delay_regime` for the example task (none if not run): Fig. 7 shows their mean."""
     if delay_regime is None or delay_regime not in map(
         str, config["experiment"]["delays"]
     ):
         return []
+    task = example_network()["task"]
     return [
-        example_path(RELAY_FILE, model=m, delay_regime=delay_regime)
+        pattern.format(task=task, model=m, delay_regime=delay_regime, replicate=r)
         for m in config["experiment"]["models"]
+        for r in REPLICATES
     ]

@@ -3,4 +3,4 @@
 from inforelay.pipeline.runner.jobs import run_step
 
 sm = snakemake  # noqa: F821  (the job, injected by Snakemake's script: directive)
-run_step(sm, "inforelay.pipeline.steps.figures:fig_relay_time", sm.input[0], sm.output.png)
+run_step(sm, "inforelay.pipeline.steps.figures:fig_relay_time", sm.input.relay, sm.input.corrected, sm.output.png)

@@ -130,7 +130,7 @@ def _family_lines(df: pd.DataFrame) -> list[str]:
         lines += [f"- Pooled rows (every task and architecture together; a Holm family of their "
                   f"own, not counted above): {_counts(pooled)}."]
     if len(sanity):
-        lines += [f"- Sanity checks (cannot fail by design; not counted): "
+        lines += ["- Sanity checks (cannot fail by design; not counted): "
                   + ", ".join(f"{r['id']} {r['group']} {SYMBOLS.get(r['verdict'], '?')}"
                               for _, r in sanity.iterrows()) + "."]
     primary = _family(df, PRIMARY).set_index(["id", "group"])["verdict"]

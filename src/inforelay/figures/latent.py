@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from inforelay.analyses.latent import SCORES, concept_state_codes, pca_projection
-from inforelay.analyses.summary import group_mean_ci, network_key_columns
+from inforelay.analyses.summary import network_key_columns
 from inforelay.tasks import concept_labels
 
 from .style import (
@@ -27,7 +27,7 @@ from .style import (
     integer_ticks,
     new_figure,
 )
-from .tables import clip_interval, ordered, select_rows
+from .tables import group_interval, ordered, select_rows
 
 __all__ = [
     "SCORE_BOUNDS",
@@ -277,8 +277,10 @@ def plot_removal_scores(
 ) -> Figure:
     """Fig. 13, aggregated over networks: one row per architecture, one column per score,
     against the number of removed units; relay order solid, random orders dotted. Each network
-    first averages its concepts (and random orders), then the mean over networks with its
-    Student-t interval as a band, clipped to the score's possible range.
+    first averages its concepts (and random orders), then the median over networks with its
+    distribution-free 95 % interval (order statistics) as a band: the scores are heavy-tailed
+    (Davies–Bouldin explodes as centroids merge), and the interval's ends are observed values,
+    so they stay inside the score's range and on a log axis.
 
     Parameters
     ----------
@@ -295,8 +297,7 @@ def plot_removal_scores(
     n_networks = []
     for s, score in enumerate(SCORES):
         by = ["model", "removal", "n_removed"]
-        summary = group_mean_ci(per_network, by=by, value=score, confidence=confidence)
-        summary = clip_interval(summary, SCORE_BOUNDS[score])
+        summary = group_interval(per_network, by, score, "median", confidence)
         n_networks += summary["n"].tolist()
         for m, model in enumerate(models):
             ax = axes[m, s]
@@ -318,6 +319,7 @@ def plot_removal_scores(
         f"n = {min(n_networks)}–{max(n_networks)} networks" if n_networks and min(n_networks)
         != max(n_networks) else f"n = {max(n_networks, default=0)} networks",
     )
-    title = f"Cluster separation as units are removed ({', '.join(parts)}; band: 95 % t-interval)"
+    title = (f"Cluster separation as units are removed ({', '.join(parts)}; held-out test sets; "
+             "line: median over networks, band: 95 % order-statistic interval of the median)")
     fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

@@ -9,16 +9,17 @@ are 0-based in the data and shown 1-based on the axes (the paper's "time point")
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from inforelay.tasks import concept_labels
 
-from .style import ARCH_LABELS
+from .style import ARCH_LABELS, fit_title
 
 __all__ = [
+    "fit_vmax",
     "CONCEPT_COLORS",
     "concept_color",
     "plot_greedy_relay",
@@ -198,13 +199,31 @@ def _relay_matrices(fig: Figure, spec, R: np.ndarray, names: list[str], event_st
     return image
 
 
+def fit_vmax(values: Iterable[np.ndarray], step: float = 0.05) -> float:
+    """The darkest colour of a relay map: the largest value drawn, rounded up to ``step`` bits
+    (at least ``step``), so the colour scale fits the data rather than the 1-bit maximum."""
+    top = max((float(np.nanmax(v)) for v in values if np.size(v)), default=0.0)
+    return max(step, float(np.ceil(top / step - 1e-9) * step))
+
+
+def _null_colorbar(fig_or_subfig, image, axes, null_level: float | None, shrink: float) -> None:
+    """The colour bar, with the shuffle-null level of a unit's relay marked on it."""
+    bar = fig_or_subfig.colorbar(image, ax=axes, shrink=shrink, label="relay (bits)")
+    if null_level is not None and np.isfinite(null_level):
+        bar.ax.axhline(null_level, color="#d62728", lw=1.5)
+        bar.ax.text(1.05, null_level, " null", color="#d62728", fontsize="x-small",
+                    va="center", ha="left", transform=bar.ax.get_yaxis_transform())
+
+
 def plot_relay_over_time(
     R: np.ndarray,
     concept_names: Sequence[str] | None = None,
     *,
     event_steps: Sequence[int] = (),
     analysis_step: int | None = None,
-    vmax: float = 1.0,
+    vmax: float | None = None,
+    title: str | None = None,
+    null_level: float | None = None,
 ) -> Figure:
     """Paper Fig. 6: relay of every unit about every concept over time, for one network.
 
@@ -221,9 +240,15 @@ def plot_relay_over_time(
     analysis_step
         0-based ``t_k``, or ``None``.
     vmax
-        Value of the darkest colour (bits).
+        Value of the darkest colour (bits); default :func:`fit_vmax` of ``R``.
+    title
+        The figure's title: the network it shows (task, architecture, regime, replicate).
+    null_level
+        The shuffle-null level of a unit's relay (mean per unit, bits), marked on the colour
+        bar: values below it are what the estimate reports for units that carry nothing.
     """
     R = _as_relay(R)
+    vmax = fit_vmax([R]) if vmax is None else float(vmax)
     n_steps, n_concepts, n_units = R.shape
     names = concept_labels(concept_names, n_concepts)
     fig = Figure(
@@ -245,7 +270,9 @@ def plot_relay_over_time(
         if c == n_concepts - 1:
             ax.set_xlabel("time point")
     if image is not None:
-        fig.colorbar(image, ax=right_axes, shrink=0.5, label="relay (bits)")
+        _null_colorbar(fig, image, right_axes, null_level, 0.5)
+    if title:
+        fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig
 
 
@@ -253,7 +280,7 @@ def _model_order(models) -> list[str]:
     return [m for m in ARCH_LABELS if m in models] + [m for m in models if m not in ARCH_LABELS]
 
 
-def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, vmax):
+def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, vmax, null_level):
     """One block of Fig. 7: concepts (rows) × architectures (columns) units × time maps."""
     models = _model_order(list(R_by_model))
     axes = subfig.subplots(len(names), len(models), sharey=True, squeeze=False)
@@ -272,7 +299,7 @@ def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, v
             if c == len(names) - 1:
                 ax.set_xlabel("time point")
     if image is not None:
-        subfig.colorbar(image, ax=axes, shrink=0.7, label="relay (bits)")
+        _null_colorbar(subfig, image, axes, null_level, 0.7)
 
 
 def plot_relay_architectures(
@@ -281,17 +308,24 @@ def plot_relay_architectures(
     *,
     event_steps: Sequence[int] = (),
     analysis_step: int | None = None,
-    vmax: float = 1.0,
+    vmax: float | None = None,
+    null_levels: Mapping[str, float] | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Paper Fig. 7: units × time relay maps, one column per architecture and one row per concept,
     in one block per training regime (e.g. fixed delay 5 above, random delays below); darkest
-    blue = ``vmax`` (1 bit); triangles mark the event steps, the dashed line ``t_k``.
+    blue = ``vmax`` (default :func:`fit_vmax` of every map, one scale for all); triangles mark
+    the event steps, the dashed line ``t_k``.
 
     Parameters
     ----------
     R_by_row
-        ``{block title: {"rnn": R, "gru": R, "lstm": R}}`` with ``R`` ``(T, C, N)`` in bits; the
-        blocks are drawn top to bottom in this order.
+        ``{block title: {"rnn": R, "gru": R, "lstm": R}}`` with ``R`` ``(T, C, N)`` in bits (e.g.
+        the mean over a condition's replicates); the blocks are drawn top to bottom in this order.
+    null_levels
+        ``{block title: shuffle-null level of a unit's relay}``, marked on each block's colour bar.
+    title
+        The figure's title (what the maps are: which networks, how many).
     """
     if not R_by_row or not all(R_by_row.values()):
         raise ValueError("R_by_row is empty or has an empty block")
@@ -299,6 +333,8 @@ def plot_relay_architectures(
     if len(n_concepts) != 1:
         raise ValueError("every R must have the same number of concepts")
     names = concept_labels(concept_names, n_concepts.pop())
+    if vmax is None:
+        vmax = fit_vmax([R for block in R_by_row.values() for R in block.values()])
     n_columns = max(len(block) for block in R_by_row.values())
     fig = Figure(
         figsize=(3.0 * n_columns + 1.2, (1.9 * len(names) + 0.6) * len(R_by_row)),
@@ -306,8 +342,12 @@ def plot_relay_architectures(
     )
     subfigs = fig.subfigures(len(R_by_row), 1, squeeze=False)[:, 0]
     line_chars = int(8 * fig.get_figwidth())  # about what fits in a line of the bold title
-    for subfig, (title, block) in zip(subfigs, R_by_row.items(), strict=True):
-        _architecture_block(subfig, block, names, event_steps, analysis_step, vmax)
-        wrapped = "\n".join(textwrap.fill(line, line_chars) for line in str(title).splitlines())
+    for subfig, (block_title, block) in zip(subfigs, R_by_row.items(), strict=True):
+        _architecture_block(subfig, block, names, event_steps, analysis_step, vmax,
+                            (null_levels or {}).get(block_title))
+        wrapped = "\n".join(textwrap.fill(line, line_chars)
+                             for line in str(block_title).splitlines())
         subfig.suptitle(wrapped, fontweight="bold")
+    if title:
+        fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig

@@ -10,8 +10,10 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from inforelay.core.keys import keys_from_path
 from inforelay.core.seeding import derive_rng
 from inforelay.figures import save
 from inforelay.figures.generalization import plot_generalization
@@ -27,6 +29,7 @@ from inforelay.figures.relay import (
     plot_relay_over_time,
 )
 from inforelay.figures.stability import plot_concept_distribution, plot_stability
+from inforelay.figures.style import TASK_LABELS, network_title
 from inforelay.figures.tasks import plot_italypower, plot_tasks
 from inforelay.nets.recording import read_activations
 from inforelay.relay import read_relay, read_relay_attrs
@@ -103,12 +106,28 @@ def fig_knockout(table: PathLike, task: str, png: PathLike, ablation: str) -> No
     _save(figure, png)
 
 
-def fig_relay_time(relay: PathLike, png: PathLike) -> None:
-    """Fig. 6: relay of every unit about every concept over time, one network."""
+def _null_level(corrected: Sequence[PathLike]) -> float:
+    """Mean shuffle-null contribution of a unit (hidden state, analysis step) over the given
+    networks' corrected-relay tables: the level the plug-in relay reports for units that carry
+    nothing (``nan`` when the null was not run)."""
+    levels = []
+    for path in corrected:
+        df = _table(path)
+        at_t_k = df[(df["state"] == "hidden") & (df["step"] == df["analysis_step"])]
+        levels.append(float(at_t_k["null_contribution"].mean()))
+    return float(np.nanmean(levels)) if levels and np.isfinite(levels).any() else float("nan")
+
+
+def fig_relay_time(relay: PathLike, corrected: PathLike, png: PathLike) -> None:
+    """Fig. 6: relay of every unit about every concept over time, one network (named in the
+    title), with the shuffle-null level of a unit marked on the colour bar."""
     hidden = read_relay(relay)["hidden"]
     attrs = read_relay_attrs(relay)
+    title = (f"Relay over time: {network_title(attrs['task'], attrs['model'], attrs['delay_regime'], attrs['replicate'])}"
+             f" (analysis set, {hidden.n_samples} sequences; red line: shuffle-null level of a unit at t_k)")
     figure = plot_relay_over_time(hidden.contribution, attrs["concept_names"],
-                                  event_steps=attrs["event_steps"], analysis_step=hidden.analysis_step)
+                                  event_steps=attrs["event_steps"], analysis_step=hidden.analysis_step,
+                                  title=title, null_level=_null_level([corrected]))
     _save(figure, png)
 
 
@@ -124,32 +143,56 @@ def relay_block_titles(fixed_delay: str | None, analysis_delay: int) -> dict[str
     }
 
 
+def _mean_relay(paths: Sequence[PathLike], models: Sequence[str]) -> tuple[dict[str, np.ndarray], Any, int]:
+    """Per architecture, the mean contribution over its networks' relay files; the first file's
+    result (for the steps) and the number of networks per architecture."""
+    by_model: dict[str, list[np.ndarray]] = {}
+    first = None
+    for path in paths:
+        result = read_relay(path)["hidden"]
+        first = first or result
+        by_model.setdefault(str(keys_from_path(str(path))["model"]), []).append(result.contribution)
+    shapes = {m: {r.shape for r in rs} for m, rs in by_model.items()}
+    if any(len(s) != 1 for s in shapes.values()):
+        raise ValueError(f"fig07_relay_architectures: relay files of different shapes {shapes}")
+    counts = {len(rs) for rs in by_model.values()}
+    means = {m: np.mean(by_model[m], axis=0) for m in models if m in by_model}
+    return means, first, min(counts) if counts else 0
+
+
 def fig_relay_architectures(
     fixed: Sequence[PathLike],
     random: Sequence[PathLike],
+    fixed_corrected: Sequence[PathLike],
+    random_corrected: Sequence[PathLike],
     models: Sequence[str],
     fixed_delay: str | None,
     analysis_delay: int,
     png: PathLike,
 ) -> None:
-    """Fig. 7: relay over time of one network per architecture (``fixed`` and ``random``: relay
-    files in ``models`` order, either may be empty), fixed-delay networks above, random below."""
+    """Fig. 7: relay over time per architecture, the mean over every replicate of a condition
+    (``fixed`` and ``random``: relay files of every replicate of each architecture of the
+    example task; either may be empty), fixed-delay networks above, random below; each block's
+    colour bar marks the shuffle-null level of a unit (from the ``*_corrected`` tables)."""
     titles = relay_block_titles(fixed_delay, analysis_delay)
-    blocks = {
-        titles[kind]: {model: read_relay(path)["hidden"] for model, path in zip(models, paths, strict=True)}
-        for kind, paths in (("fixed", fixed), ("random", random))
-        if len(paths)
-    }
+    blocks, nulls, first, n_reps = {}, {}, None, []
+    for kind, paths, corrected in (("fixed", fixed, fixed_corrected),
+                                   ("random", random, random_corrected)):
+        if not len(paths):
+            continue
+        means, result, n = _mean_relay(paths, models)
+        blocks[titles[kind]], nulls[titles[kind]] = means, _null_level(corrected)
+        first, n_reps = first or result, [*n_reps, n]
     if not blocks:
         raise ValueError("fig07_relay_architectures: no relay files (inputs 'fixed' and 'random' are empty)")
-    first = next(iter(blocks.values()))
     attrs = read_relay_attrs((list(fixed) + list(random))[0])
-    figure = plot_relay_architectures(
-        {title: {m: r.contribution for m, r in block.items()} for title, block in blocks.items()},
-        attrs["concept_names"],
-        event_steps=attrs["event_steps"],
-        analysis_step=next(iter(first.values())).analysis_step,
-    )
+    task = TASK_LABELS.get(str(attrs["task"]), str(attrs["task"]))
+    title = (f"Relay over time, {task}: mean over the {min(n_reps)} replicates of each "
+             "architecture and training regime (analysis sets; red line: shuffle-null level of a "
+             "unit at t_k)")
+    figure = plot_relay_architectures(blocks, attrs["concept_names"], event_steps=attrs["event_steps"],
+                                      analysis_step=first.analysis_step, null_levels=nulls,
+                                      title=title)
     _save(figure, png)
 
 
@@ -169,7 +212,9 @@ def fig_pca(activations: PathLike, png: PathLike) -> None:
     """Fig. 12: PCA of the hidden state at t_k, coloured by the 8 concept states."""
     recording = read_activations(activations)
     t_k = recording.info_length - 1
-    title = f"{recording.attrs['model'].upper()}, {recording.attrs['task']} task, $t_k$ = {t_k + 1} (time point)"
+    a = recording.attrs
+    title = (f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])}: hidden "
+             f"state at $t_k$ = {t_k + 1} (time point), analysis set")
     figure = plot_pca_states(recording.hidden[:, t_k, :], recording.concepts,
                              recording.concept_names, title=title)
     _save(figure, png)
