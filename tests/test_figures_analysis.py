@@ -380,11 +380,11 @@ def test_fig13_summary_ignores_the_states_rows_and_keeps_bounds(tmp_path):
     scores = removal_cluster_scores(
         states, bits, order, n_random=5, max_samples=100, seed=0, concept_names=NAMES
     )
-    table = latent_table(scores)
+    table = latent_table(scores, n_rep=6)  # the median's 95 % interval needs 6 networks or more
     per_network = latent_figures.removal_scores_per_network(table)
     assert set(per_network["removal"]) == {"relay", "random"}
-    raw = group_mean_ci(per_network, ["model", "removal", "n_removed"], "silhouette")
-    assert raw["ci_high"].max() > 1.0 or raw["ci_low"].min() < -1.0  # the clipping is tested
+    # the band's ends are observed per-network values: inside the data's range by construction
+    lowest, highest = per_network["silhouette"].min(), per_network["silhouette"].max()
     fig = latent_figures.plot_removal_scores(table, task="memory")
     axes = np.array(fig.get_axes()).reshape(3, 3)  # architectures × scores
     for ax in axes.ravel():
@@ -392,7 +392,7 @@ def test_fig13_summary_ignores_the_states_rows_and_keeps_bounds(tmp_path):
         assert [line.get_label() for line in ax.get_lines()] == ["relay order", "random order"]
         assert len(ax.collections) == 2  # both removals have their band
     silhouette_bands = band_ys(axes[:, 0])
-    assert silhouette_bands.min() >= -1.0 and silhouette_bands.max() <= 1.0
+    assert silhouette_bands.min() >= lowest - 1e-12 and silhouette_bands.max() <= highest + 1e-12
     assert band_ys(axes[:, 1:].ravel()).min() >= 0.0
     assert_no_overlap(fig)
     check_saved(fig, tmp_path, "fig13_aggregate")
@@ -439,17 +439,25 @@ def test_fig03_and_fig07_steps_from_relay_files(tmp_path):
     answers = np.repeat((2.0 * concepts - 1.0)[:, None, :], 5, axis=1)
     recording = SimpleNamespace(hidden=hidden, concepts=concepts, outputs=answers,
                                 answer_step=np.full(160, 4), attrs={"info_length": 3})  # fmt: skip
-    path = tmp_path / "rep-00.h5"
-    write_relay(path, {"hidden": relay_over_time(recording)},
-                {"concept_names": list(NAMES), "event_steps": [0, 1, 2]})  # fmt: skip
+    result = relay_over_time(recording)
+    paths = {}
+    for model, regime, rep in itertools.product(MODELS, ("4", "random"), range(2)):
+        path = tmp_path / "memory" / model / f"delay-{regime}" / f"rep-{rep:02d}.h5"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_relay(path, {"hidden": result},
+                    {"concept_names": list(NAMES), "event_steps": [0, 1, 2], "task": "memory"})  # fmt: skip
+        paths.setdefault(regime, []).append(path)
+    path = paths["4"][0]
     fig_greedy(path, tmp_path / "fig03.png")
-    fig_relay_architectures([path] * 3, [path] * 3, list(MODELS), "4", 5, tmp_path / "fig07.png")
-    fig_relay_architectures([], [path], ["rnn"], None, 5, tmp_path / "fig07_random.png")
+    fig_relay_architectures(paths["4"], paths["random"], [], [], list(MODELS), "4", 5,
+                            tmp_path / "fig07.png")
+    fig_relay_architectures([], paths["random"][:2], [], [], ["rnn"], None, 5,
+                            tmp_path / "fig07_random.png")
     for name in ("fig03", "fig07", "fig07_random"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5000
         assert (tmp_path / f"{name}.pdf").exists()
     with pytest.raises(ValueError, match="no relay files"):
-        fig_relay_architectures([], [], [], None, 5, tmp_path / "none.png")
+        fig_relay_architectures([], [], [], [], [], None, 5, tmp_path / "none.png")
     titles = relay_block_titles("4", 5)
     assert "delay 4" in titles["fixed"] and "largest fixed delay" in titles["fixed"]
     assert "largest" not in relay_block_titles("5", 5)["fixed"]

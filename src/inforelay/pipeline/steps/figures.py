@@ -186,7 +186,7 @@ def fig_relay_architectures(
     if not blocks:
         raise ValueError("fig07_relay_architectures: no relay files (inputs 'fixed' and 'random' are empty)")
     attrs = read_relay_attrs((list(fixed) + list(random))[0])
-    task = TASK_LABELS.get(str(attrs["task"]), str(attrs["task"]))
+    task = TASK_LABELS.get(str(attrs.get("task")), str(attrs.get("task", "")))
     title = (f"Relay over time, {task}: mean over the {min(n_reps)} replicates of each "
              "architecture and training regime (analysis sets; red line: shuffle-null level of a "
              "unit at t_k)")
