@@ -186,6 +186,7 @@ def plot_removal_pca(
     *,
     removed: Sequence[int] = (0, 3, 6, 9),
     curve: np.ndarray | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Fig. 13 for one network: rows = concepts; left, the PCA of the units left after removing
     ``removed`` units in the concept's relay order (least relaying first), points black where the
@@ -205,6 +206,8 @@ def plot_removal_pca(
         (other removals than ``relay`` and ``random``, e.g. ``none``, are ignored).
     curve
         ``(C, N+1)`` greedy ``I_R`` curve at ``t_k`` (optional).
+    title
+        The figure's title: the network it shows (and which sequences the panels use).
     """
     x = np.asarray(states, dtype=float)
     bits = _concept_bits(concepts)
@@ -232,6 +235,8 @@ def plot_removal_pca(
                 ax.set_xlabel("units removed")
             ax.tick_params(labelsize="x-small")
     _removal_legend(fig, curve is not None)
+    if title:
+        fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig
 
 

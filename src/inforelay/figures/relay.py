@@ -88,6 +88,8 @@ def plot_greedy_relay(
     curve: np.ndarray,
     order: np.ndarray,
     concept_names: Sequence[str] | None = None,
+    *,
+    title: str | None = None,
 ) -> Figure:
     """Paper Fig. 3: the greedy search of one network at one step, a pair of panels per concept.
 
@@ -105,6 +107,8 @@ def plot_greedy_relay(
         ``(C, N)`` removal order, least relaying first.
     concept_names
         Labels of the concepts.
+    title
+        The figure's title: the network it shows.
     """
     curve = np.atleast_2d(np.asarray(curve, dtype=float))
     order = np.atleast_2d(np.asarray(order))
@@ -118,6 +122,8 @@ def plot_greedy_relay(
         top = fig.add_subplot(grid[2 * c])
         bottom = fig.add_subplot(grid[2 * c + 1])  # same x range; not shared: own tick labels
         _greedy_panels(top, bottom, c, name, curve[c], order[c])
+    if title:
+        fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig
 
 

@@ -91,8 +91,12 @@ def fig_greedy(relay: PathLike, png: PathLike) -> None:
     at each removal (:func:`inforelay.relay.loss_at_removal`, in removal order)."""
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
-    names = read_relay_attrs(relay)["concept_names"]
-    _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], names), png)
+    a = read_relay_attrs(relay)
+    title = (f"Greedy relay search at $t_k$ = {t_k + 1}: "
+             f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])} "
+             f"(analysis set, {hidden.n_samples} sequences)")
+    _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], a["concept_names"], title=title),
+          png)
 
 
 def fig_knockout(table: PathLike, task: str, png: PathLike, ablation: str) -> None:
@@ -227,8 +231,13 @@ def fig_pca_removal(activations: PathLike, relay: PathLike, scores: PathLike, ta
     recording = read_activations(activations)
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
+    a = recording.attrs
+    title = (f"Removing units in relay order vs at random: "
+             f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])} "
+             "(PCA panels: analysis set; scores: held-out test set; order: analysis set's relay)")
     figure = plot_removal_pca(recording.hidden[:, t_k, :], recording.concepts, hidden.order[t_k],
-                              pd.read_csv(scores), recording.concept_names, curve=hidden.curve[t_k])
+                              pd.read_csv(scores), recording.concept_names, curve=hidden.curve[t_k],
+                              title=title)
     _save(figure, png)
     # the summary shows the example network's task (the paper's: memory), all its regimes
     _save(plot_removal_scores(_table(table), task=str(recording.attrs["task"])), summary_png)
