@@ -92,8 +92,7 @@ def fig_greedy(relay: PathLike, png: PathLike) -> None:
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
     a = read_relay_attrs(relay)
-    title = (f"Greedy relay search at $t_k$ = {t_k + 1}: "
-             f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])} "
+    title = (f"Greedy relay search at $t_k$ = {t_k + 1}: {_network_of(a)} "
              f"(analysis set, {hidden.n_samples} sequences)")
     _save(plot_greedy_relay(hidden.curve[t_k], hidden.order[t_k], a["concept_names"], title=title),
           png)
@@ -108,6 +107,15 @@ def fig_knockout(table: PathLike, task: str, png: PathLike, ablation: str) -> No
     figure = plot_knockout(df, task=task, delay_regime="random" if "random" in regimes else None,
                            concept_names=CONCEPT_NAMES[task], ablation=ablation, data="test")
     _save(figure, png)
+
+
+def _network_of(attrs: Mapping[str, Any]) -> str:
+    """The network a file's attributes name (:func:`inforelay.figures.style.network_title`);
+    ``"one network"`` when a hand-made file does not say."""
+    keys = ("task", "model", "delay_regime", "replicate")
+    if not all(k in attrs for k in keys):
+        return "one network"
+    return network_title(*(attrs[k] for k in keys))
 
 
 def _null_level(corrected: Sequence[PathLike]) -> float:
@@ -127,7 +135,7 @@ def fig_relay_time(relay: PathLike, corrected: PathLike, png: PathLike) -> None:
     title), with the shuffle-null level of a unit marked on the colour bar."""
     hidden = read_relay(relay)["hidden"]
     attrs = read_relay_attrs(relay)
-    title = (f"Relay over time: {network_title(attrs['task'], attrs['model'], attrs['delay_regime'], attrs['replicate'])}"
+    title = (f"Relay over time: {_network_of(attrs)}"
              f" (analysis set, {hidden.n_samples} sequences; red line: shuffle-null level of a unit at t_k)")
     figure = plot_relay_over_time(hidden.contribution, attrs["concept_names"],
                                   event_steps=attrs["event_steps"], analysis_step=hidden.analysis_step,
@@ -217,7 +225,7 @@ def fig_pca(activations: PathLike, png: PathLike) -> None:
     recording = read_activations(activations)
     t_k = recording.info_length - 1
     a = recording.attrs
-    title = (f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])}: hidden "
+    title = (f"{_network_of(a)}: hidden "
              f"state at $t_k$ = {t_k + 1} (time point), analysis set")
     figure = plot_pca_states(recording.hidden[:, t_k, :], recording.concepts,
                              recording.concept_names, title=title)
@@ -232,8 +240,7 @@ def fig_pca_removal(activations: PathLike, relay: PathLike, scores: PathLike, ta
     hidden = read_relay(relay)["hidden"]
     t_k = hidden.analysis_step
     a = recording.attrs
-    title = (f"Removing units in relay order vs at random: "
-             f"{network_title(a['task'], a['model'], a['delay_regime'], a['replicate'])} "
+    title = (f"Removing units in relay order vs at random: {_network_of(a)} "
              "(PCA panels: analysis set; scores: held-out test set; order: analysis set's relay)")
     figure = plot_removal_pca(recording.hidden[:, t_k, :], recording.concepts, hidden.order[t_k],
                               pd.read_csv(scores), recording.concept_names, curve=hidden.curve[t_k],
