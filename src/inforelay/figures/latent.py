@@ -103,10 +103,10 @@ def plot_pca_states(
         markerscale=2.5,
         title="concept state",
         title_fontsize="small",
-        loc="outside right upper",
+        loc="outside right center",
     )
-    if title:
-        ax.set_title(title, fontsize="medium")
+    if title:  # above the axes only (the legend sits to their right)
+        ax.set_title(fit_title(fig, title, chars_per_inch=9.0), fontsize="small")
     return fig
 
 

@@ -214,11 +214,11 @@ def fit_vmax(values: Iterable[np.ndarray], step: float = 0.05) -> float:
 
 def _null_colorbar(fig_or_subfig, image, axes, null_level: float | None, shrink: float) -> None:
     """The colour bar, with the shuffle-null level of a unit's relay marked on it."""
-    bar = fig_or_subfig.colorbar(image, ax=axes, shrink=shrink, label="relay (bits)")
-    if null_level is not None and np.isfinite(null_level):
-        bar.ax.axhline(null_level, color="#d62728", lw=1.5)
-        bar.ax.text(1.05, null_level, " null", color="#d62728", fontsize="x-small",
-                    va="center", ha="left", transform=bar.ax.get_yaxis_transform())
+    marked = null_level is not None and np.isfinite(null_level)
+    label = "relay (bits); red line: shuffle null" if marked else "relay (bits)"
+    bar = fig_or_subfig.colorbar(image, ax=axes, shrink=shrink, label=label)
+    if marked:
+        bar.ax.axhline(null_level, color="#d62728", lw=2.0)
 
 
 def plot_relay_over_time(
@@ -286,7 +286,8 @@ def _model_order(models) -> list[str]:
     return [m for m in ARCH_LABELS if m in models] + [m for m in models if m not in ARCH_LABELS]
 
 
-def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, vmax, null_level):
+def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, vmax, null_level,
+                        unit_label="unit"):
     """One block of Fig. 7: concepts (rows) × architectures (columns) units × time maps."""
     models = _model_order(list(R_by_model))
     axes = subfig.subplots(len(names), len(models), sharey=True, squeeze=False)
@@ -301,7 +302,7 @@ def _architecture_block(subfig, R_by_model, names, event_steps, analysis_step, v
             if c == 0:
                 ax.set_title(ARCH_LABELS.get(model, model), pad=10)
             if j == 0:
-                ax.set_ylabel(f"concept {name}\nunit")
+                ax.set_ylabel(f"concept {name}\n{unit_label}")
             if c == len(names) - 1:
                 ax.set_xlabel("time point")
     if image is not None:
@@ -317,6 +318,7 @@ def plot_relay_architectures(
     vmax: float | None = None,
     null_levels: Mapping[str, float] | None = None,
     title: str | None = None,
+    unit_label: str = "unit",
 ) -> Figure:
     """Paper Fig. 7: units × time relay maps, one column per architecture and one row per concept,
     in one block per training regime (e.g. fixed delay 5 above, random delays below); darkest
@@ -332,6 +334,9 @@ def plot_relay_architectures(
         ``{block title: shuffle-null level of a unit's relay}``, marked on each block's colour bar.
     title
         The figure's title (what the maps are: which networks, how many).
+    unit_label
+        The y-axis label of the maps (e.g. ``"unit rank at t_k"`` for maps whose units are
+        ordered per network by their relay at ``t_k``).
     """
     if not R_by_row or not all(R_by_row.values()):
         raise ValueError("R_by_row is empty or has an empty block")
@@ -350,7 +355,7 @@ def plot_relay_architectures(
     line_chars = int(8 * fig.get_figwidth())  # about what fits in a line of the bold title
     for subfig, (block_title, block) in zip(subfigs, R_by_row.items(), strict=True):
         _architecture_block(subfig, block, names, event_steps, analysis_step, vmax,
-                            (null_levels or {}).get(block_title))
+                            (null_levels or {}).get(block_title), unit_label)
         wrapped = "\n".join(textwrap.fill(line, line_chars)
                              for line in str(block_title).splitlines())
         subfig.suptitle(wrapped, fontweight="bold")

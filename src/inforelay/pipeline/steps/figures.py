@@ -155,15 +155,26 @@ def relay_block_titles(fixed_delay: str | None, analysis_delay: int) -> dict[str
     }
 
 
+def ranked_at(contribution: np.ndarray, step: int) -> np.ndarray:
+    """``(T, C, N)`` contributions with each concept's units reordered by their contribution at
+    ``step``, largest first: unit indices are arbitrary from network to network, ranks at
+    ``t_k`` are not, so ranked maps can be averaged over networks."""
+    R = np.asarray(contribution)
+    order = np.argsort(-R[step], axis=1, kind="stable")  # (C, N)
+    return np.take_along_axis(R, order[None, :, :], axis=2)
+
+
 def _mean_relay(paths: Sequence[PathLike], models: Sequence[str]) -> tuple[dict[str, np.ndarray], Any, int]:
-    """Per architecture, the mean contribution over its networks' relay files; the first file's
-    result (for the steps) and the number of networks per architecture."""
+    """Per architecture, the mean over its networks' relay files of the contributions with the
+    units ranked per network and concept by their contribution at ``t_k`` (:func:`ranked_at`);
+    the first file's result (for the steps) and the number of networks per architecture."""
     by_model: dict[str, list[np.ndarray]] = {}
     first = None
     for path in paths:
         result = read_relay(path)["hidden"]
         first = first or result
-        by_model.setdefault(str(keys_from_path(str(path))["model"]), []).append(result.contribution)
+        by_model.setdefault(str(keys_from_path(str(path))["model"]), []).append(
+            ranked_at(result.contribution, result.analysis_step))
     shapes = {m: {r.shape for r in rs} for m, rs in by_model.items()}
     if any(len(s) != 1 for s in shapes.values()):
         raise ValueError(f"fig07_relay_architectures: relay files of different shapes {shapes}")
@@ -183,9 +194,11 @@ def fig_relay_architectures(
     png: PathLike,
 ) -> None:
     """Fig. 7: relay over time per architecture, the mean over every replicate of a condition
-    (``fixed`` and ``random``: relay files of every replicate of each architecture of the
-    example task; either may be empty), fixed-delay networks above, random below; each block's
-    colour bar marks the shuffle-null level of a unit (from the ``*_corrected`` tables)."""
+    with each network's units ranked by their relay at ``t_k`` (``fixed`` and ``random``: relay
+    files of every replicate of each architecture of the example task; either may be empty),
+    fixed-delay networks above, random below: a relay that stays on its units keeps the top
+    ranks dark after ``t_k``, one that moves fades into the others. Each block's colour bar
+    marks the shuffle-null level of a unit (from the ``*_corrected`` tables)."""
     titles = relay_block_titles(fixed_delay, analysis_delay)
     blocks, nulls, first, n_reps = {}, {}, None, []
     for kind, paths, corrected in (("fixed", fixed, fixed_corrected),
@@ -200,11 +213,11 @@ def fig_relay_architectures(
     attrs = read_relay_attrs((list(fixed) + list(random))[0])
     task = TASK_LABELS.get(str(attrs.get("task")), str(attrs.get("task", "")))
     title = (f"Relay over time, {task}: mean over the {min(n_reps)} replicates of each "
-             "architecture and training regime (analysis sets; red line: shuffle-null level of a "
-             "unit at t_k)")
+             "architecture and training regime, each network's units ranked by their relay at "
+             "t_k (rank 0 = most; analysis sets; red line: shuffle-null level of a unit at t_k)")
     figure = plot_relay_architectures(blocks, attrs["concept_names"], event_steps=attrs["event_steps"],
                                       analysis_step=first.analysis_step, null_levels=nulls,
-                                      title=title)
+                                      title=title, unit_label="unit rank at $t_k$")
     _save(figure, png)
 
 
