@@ -9,6 +9,8 @@ modules of the copy, never of the checkout.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import signal
@@ -36,7 +38,7 @@ FIGURES = (
     "fig13_pca_removal", "fig13_pca_removal_summary",
 )  # fmt: skip
 #: one job per condition (task, model, delay regime); `train` has one job per network
-PER_CONDITION = ("record", "evaluate", "relay", "knockout", "latent")
+PER_CONDITION = ("record", "evaluate", "relay", "relay_null", "knockout", "latent")
 RUN = ("--cores", "2")
 
 
@@ -423,6 +425,8 @@ def test_report_renders(tiny_run):
          {"train", "record", "evaluate", "relay", "knockout"}),
         ("relay", "n_shuffles", {"relay", "knockout", "latent", "aggregate_relay", "claims"},
          {"train", "record", "evaluate"}),
+        ("relay_null", "n_shuffles", {"relay_null", "aggregate_relay_null", "claims"},
+         {"train", "record", "evaluate", "relay", "knockout", "latent"}),
     ],
 )  # fmt: skip
 def test_an_analysis_parameter_reruns_its_stage_only(tiny_run, section, key, reruns, never):
@@ -439,6 +443,55 @@ def test_an_analysis_parameter_reruns_its_stage_only(tiny_run, section, key, rer
     assert reruns <= set(counts), counts
     assert counts[section] == conditions, counts
     assert not set(counts) & never, counts
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_the_test_split_and_the_ablation_rerun_the_tested_analyses_only(tiny_run):
+    """`tasks.n_test` changes the held-out test sets: knockouts (and noise) and the latent
+    analyses rerun, nothing that chose the units (training, recording, relay). The primary
+    ablation reruns the knockouts only."""
+    workdir, _, _ = tiny_run
+    conditions = 2 * 2 * 2
+    changed = yaml.safe_load(TINY.read_text())
+    changed["tasks"]["n_test"] += 8
+    (workdir / "n_test.yaml").write_text(yaml.safe_dump(changed))
+    counts = dry_run(workdir, "--configfile", "n_test.yaml")
+    assert counts["knockout"] == counts["latent"] == conditions, counts
+    assert not set(counts) & {"train", "record", "evaluate", "relay", "relay_null"}, counts
+    ablation = yaml.safe_load(TINY.read_text())
+    ablation["knockout"]["ablation"] = "resample"
+    (workdir / "resample.yaml").write_text(yaml.safe_dump(ablation))
+    counts = dry_run(workdir, "--configfile", "resample.yaml")
+    assert counts["knockout"] == conditions and "latent" not in counts, counts
+    assert not set(counts) & {"train", "record", "evaluate", "relay", "relay_null"}, counts
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_the_knockout_table_holds_every_run_on_the_held_out_set(tiny_run):
+    """The knockout table of the tiny run: the primary ablation and the zero ablation on the
+    test set, the primary on the analysis set (same data), each with relay, non-relay and
+    random sets; the noise table; the claims name the pre-registration's digest."""
+    workdir, _, _ = tiny_run
+    tables = workdir / "results" / "tables"
+    knockout = pd.read_csv(tables / "knockout.csv")
+    runs = set(map(tuple, knockout[["data", "ablation"]].drop_duplicates().to_numpy()))
+    assert runs == {("test", "mean"), ("test", "zero"), ("analysis", "mean")}
+    assert set(knockout["set_kind"]) == {"baseline", "relay", "nonrelay", "random"}
+    base = knockout[knockout["set_kind"] == "baseline"].groupby(["data", "ablation"])["accuracy"].mean()
+    assert base["test", "mean"] == base["test", "zero"]  # the same intact networks and sequences
+    for (data, ablation), rows in knockout.groupby(["data", "ablation"]):
+        assert set(rows["set_kind"]) == {"baseline", "relay", "nonrelay", "random"}, (data, ablation)
+    noise = pd.read_csv(tables / "noise.csv")
+    assert set(noise["set_kind"]) == {"baseline", "relay", "nonrelay", "random"}
+    claims = pd.read_csv(workdir / "results" / "claims.csv")
+    assert {"primary", "pooled", "sanity", "sensitivity: zero ablation", "sensitivity: same data",
+            "sensitivity: bias-corrected relay"} <= set(claims["family"])
+    meta = json.loads((workdir / "results" / "claims.csv.meta.json").read_text())
+    digest = hashlib.sha256((ROOT / "config" / "claims.yaml").read_bytes()).hexdigest()
+    assert meta["preregistration"]["sha256"] == digest
+    assert digest in (workdir / "results" / "claims.md").read_text()
 
 
 @pytest.mark.e2e

@@ -5,6 +5,8 @@
     python tools/reproduction_tables.py results/claims.csv --summary        # summary and families
     python tools/reproduction_tables.py results/claims.csv --bias results/tables
     python tools/reproduction_tables.py results/claims.csv --manifest RUN_DIR
+    python tools/reproduction_tables.py RUN_DIR/results/claims.csv --render tools/reproduction.template.md \
+        --run RUN_DIR > docs/reproduction.md                                # the whole page
 
 A claim's section gives the claim (with the paper's words), the registered statistic and test,
 and one row per (family, group): effect with its 95 % CI, the one-sided p-value, the
@@ -13,7 +15,9 @@ analysis's verdict table with its counts, the other families' counts and every v
 sensitivity analysis changes. ``--bias`` prints, per task and architecture, the plug-in relay at
 ``t_k`` beside its shuffle-null level (``results/tables/relay_null.csv``). ``--manifest`` prints
 the run's manifest from the files a run leaves in its directory (``RUN_COMMIT``, ``RUN_DIGESTS``,
-``RUN_START``, ``RUN_END``, ``RUN_CPU.json``).
+``RUN_START``, ``RUN_END``, ``RUN_CPU.json``). ``--render`` fills a template's markers
+``{{manifest}}``, ``{{summary}}``, ``{{bias}}`` and ``{{claims: C1 C8a ...}}`` with these
+fragments of the run ``--run``, so the published page carries no retyped number.
 """
 
 from __future__ import annotations
@@ -152,6 +156,23 @@ def manifest(run_dir: Path) -> str:
     return "\n".join(["| | |", "| --- | --- |", *(f"| {k} | {v} |" for k, v in rows)]) + "\n"
 
 
+def render(template: str, df: pd.DataFrame, run_dir: Path) -> str:
+    """``template`` with its markers replaced by the fragments of the run in ``run_dir``."""
+    import re
+
+    fragments = {"manifest": lambda: manifest(run_dir), "summary": lambda: summary(df),
+                 "bias": lambda: bias(run_dir / "results" / "tables")}
+
+    def fill(match: re.Match) -> str:
+        name, _, rest = match.group(1).partition(":")
+        if name.strip() == "claims":
+            ids = rest.split()
+            return "\n".join(claim_section(df[df["id"] == cid]) for cid in ids).rstrip("\n")
+        return fragments[name.strip()]().rstrip("\n")
+
+    return re.sub(r"\{\{([^}]*)\}\}", fill, template)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("claims", type=Path, help="a results/claims.csv")
@@ -159,9 +180,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="summary, families, changes")
     parser.add_argument("--bias", type=Path, metavar="TABLES", help="a results/tables directory")
     parser.add_argument("--manifest", type=Path, metavar="RUN_DIR", help="a run's directory")
+    parser.add_argument("--render", type=Path, metavar="TEMPLATE", help="a page with markers")
+    parser.add_argument("--run", type=Path, metavar="RUN_DIR", help="the run --render reads")
     args = parser.parse_args(argv)
     df = pd.read_csv(args.claims)
-    if args.summary:
+    if args.render:
+        sys.stdout.write(render(args.render.read_text(), df, args.run or args.claims.parents[1]))
+    elif args.summary:
         sys.stdout.write(summary(df))
     elif args.bias:
         sys.stdout.write(bias(args.bias))
