@@ -49,6 +49,11 @@ def _fused(module: torch.nn.Module, x: np.ndarray):
     return (out if module.batch_first else out.transpose(0, 1)).numpy(), final
 
 
+def _own_layout(module: torch.nn.Module, x: np.ndarray) -> np.ndarray:
+    """Batch-first inputs in the module's own layout ((T, n, F) for batch_first=False)."""
+    return x if getattr(module, "batch_first", True) else np.ascontiguousarray(x.transpose(1, 0, 2))
+
+
 # ---------------------------------------------------------------------------------------------
 # recordings equal the fused forward pass
 
@@ -59,7 +64,7 @@ def test_record_equals_fused(cls, batch_first):
     module = _scaled(cls(N_IN, N_HIDDEN, batch_first=batch_first))
     head = torch.nn.Linear(N_HIDDEN, 2)
     x = _inputs()
-    rec = inforelay.record(module, x, readout=head)
+    rec = inforelay.record(module, _own_layout(module, x), readout=head)
     out, final = _fused(module, x)
     np.testing.assert_allclose(rec.hidden, out, atol=1e-5)
     with torch.no_grad():
@@ -80,7 +85,7 @@ def test_record_equals_fused(cls, batch_first):
 def test_record_one_layer_of_a_stacked_module(cls):
     module = _scaled(cls(N_IN, N_HIDDEN, num_layers=2, batch_first=False))
     x = _inputs()
-    rec = inforelay.record(module, x, layer=1)
+    rec = inforelay.record(module, _own_layout(module, x), layer=1)
     out, final = _fused(module, x)  # the fused module's outputs are those of its last layer
     np.testing.assert_allclose(rec.hidden, out, atol=1e-5)
     assert rec.outputs is None
@@ -89,7 +94,7 @@ def test_record_one_layer_of_a_stacked_module(cls):
     if cls is torch.nn.LSTM:
         np.testing.assert_allclose(rec.cell[:, -1], final[1][1].numpy(), atol=1e-5)
     # layer 0 of the same module is a different recording
-    assert np.abs(inforelay.record(module, x, layer=0).hidden - rec.hidden).max() > 1e-2
+    assert np.abs(inforelay.record(module, _own_layout(module, x), layer=0).hidden - rec.hidden).max() > 1e-2
 
 
 @pytest.mark.parametrize("cls", CELLS)
@@ -176,11 +181,11 @@ def test_bad_arguments():
         inforelay.record(torch.nn.GRU(N_IN, N_HIDDEN, bidirectional=True), x)
     with pytest.raises(ValueError, match="proj_size"):
         inforelay.record(torch.nn.LSTM(N_IN, N_HIDDEN, proj_size=2), x)
-    with pytest.raises(TypeError, match="supported"):
+    with pytest.raises(TypeError, match="contains no torch.nn RNN"):
         inforelay.record(torch.nn.Linear(N_IN, N_HIDDEN), x)
     with pytest.raises(ValueError, match="channels"):
         inforelay.record(gru, _inputs(n=4, n_in=N_IN + 1))
-    with pytest.raises(ValueError, match="batch first"):
+    with pytest.raises(ValueError, match="add a batch axis"):
         inforelay.record(gru, x[0])
     with pytest.raises(ValueError, match="readout"):
         inforelay.record(gru, x, readout=lambda h: h[0])
@@ -226,7 +231,7 @@ def _latch_lstm(seed: int = 0):
     reads the input (weight 8); units 3..5 are driven by the noise channel."""
     rng = np.random.default_rng(seed)
     n = 6
-    lstm = torch.nn.LSTM(4, n, batch_first=False)
+    lstm = torch.nn.LSTM(4, n, batch_first=True)
     w_ih, w_hh, bias = np.zeros((4 * n, 4)), np.zeros((4 * n, n)), np.zeros(4 * n)
     latch = np.arange(3)
     i_rows, f_rows, g_rows, o_rows = latch, n + latch, 2 * n + latch, 3 * n + latch
@@ -284,8 +289,8 @@ def test_known_answer_lstm():
     lstm = _latch_lstm()
     rec = _check_known_answers(lstm, _reading_head(6), x, concepts, ("hidden", "cell"))
     with torch.no_grad():
-        out, (h_n, c_n) = lstm(torch.from_numpy(x).transpose(0, 1))
-    np.testing.assert_allclose(rec.hidden, out.transpose(0, 1).numpy(), atol=1e-5)
+        out, (h_n, c_n) = lstm(torch.from_numpy(x))
+    np.testing.assert_allclose(rec.hidden, out.numpy(), atol=1e-5)
     np.testing.assert_allclose(rec.hidden[:, -1], h_n[0].numpy(), atol=1e-5)
     np.testing.assert_allclose(rec.cell[:, -1], c_n[0].numpy(), atol=1e-5)
 

@@ -9,6 +9,7 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("torch")
@@ -78,6 +79,13 @@ def test_own_model_tutorial(tmp_path, monkeypatch):
     assert len(blocks) >= 5
     ns = run_blocks(blocks, tmp_path, monkeypatch)
     assert (ns["accuracy"] >= 0.0).all()
+    # section 7: the custom module is recorded as its forward runs, and its knockout table is tidy
+    np.testing.assert_allclose(ns["rec_custom"].outputs, ns["custom"](ns["x_custom"]).detach().numpy(), atol=1e-5)
+    effects = ns["effects"]
+    assert {"concept", "knocked", "k", "evaluated_concept", "accuracy", "accuracy_low", "accuracy_high"} <= set(effects)
+    assert set(effects.knocked) == {"baseline", "relay", "random", "nonrelay"}
+    assert (effects.accuracy_low <= effects.accuracy + 1e-12).all() and (effects.accuracy <= effects.accuracy_high + 1e-12).all()
+    assert (tmp_path / "knockout_effects.png").exists()
     assert (ns["rec"].outputs[:, -1] > 0).shape == (1000, 2)
     # the trained toy network answers correctly (the tutorial's premise)
     record_accuracy = ((ns["rec"].outputs[:, -1] > 0) == ns["concepts"]).mean(axis=0)

@@ -43,9 +43,12 @@ __all__ = [
     "knockout_experiment",
     "knockout_sets",
     "knockout_summary",
+    "KnockoutRunner",
+    "network_runner",
     "rank_units",
     "removal_rank",
     "set_accuracy",
+    "set_table",
 ]
 
 #: ablations of :func:`knockout_experiment` (the same as :data:`inforelay.nets.stepwise.ABLATIONS`,
@@ -142,6 +145,24 @@ def _shifted(perturbation: Callable[[int, slice], Any], offset: int) -> Callable
     return lambda t, sets: perturbation(t, slice(sets.start + offset, sets.stop + offset))
 
 
+KnockoutRunner = Callable[..., np.ndarray]
+"""``runner(inputs, masks, *, knockout_start, mode, ablation, ablation_seed, perturbation)``:
+outputs ``(S, n, T, C)`` of the network with each of the ``S`` masks' units knocked out
+(:func:`network_runner` for the pipeline's networks; ``inforelay.knockout_effects`` builds one for
+any model)."""
+
+
+def network_runner(network: Any) -> KnockoutRunner:
+    """The :data:`KnockoutRunner` of a :class:`~inforelay.nets.models.RecurrentNetwork`:
+    :func:`inforelay.nets.stepwise.run_stepwise` with its own readout."""
+    from inforelay.nets.stepwise import run_stepwise  # torch only here
+
+    def run(inputs: np.ndarray, masks: np.ndarray, **intervention: Any) -> np.ndarray:
+        return run_stepwise(network, inputs, knockout_masks=masks, record_states=False, **intervention).outputs
+
+    return run
+
+
 def _distinct_set_accuracy(
     network: Any,
     seqs: _Sequences,
@@ -153,13 +174,16 @@ def _distinct_set_accuracy(
     ablation_seed: int,
     chunk_sets: int | None,
     perturbation: Callable[[int, slice], Any] | None = None,
+    runner: KnockoutRunner | None = None,
 ) -> np.ndarray:
     """``(S, C)`` accuracy of every concept with each mask's units knocked out, in batched passes.
 
     ``perturbation`` (:data:`inforelay.nets.stepwise.Perturbation`) sees the sets' indices into
-    ``masks``, whatever the pass they run in.
+    ``masks``, whatever the pass they run in. ``runner`` defaults to :func:`network_runner`.
     """
-    from inforelay.nets.stepwise import answers, run_stepwise  # torch only here
+    from inforelay.nets.stepwise import answers  # torch only here
+
+    run_sets = network_runner(network) if runner is None else runner
 
     n, n_steps = seqs.inputs.shape[:2]
     if chunk_sets is None:
@@ -170,43 +194,71 @@ def _distinct_set_accuracy(
     acc = np.empty((masks.shape[0], seqs.targets.shape[1]))
     for lo in range(0, masks.shape[0], chunk):
         shifted = None if perturbation is None else _shifted(perturbation, lo)
-        run = run_stepwise(
-            network,
+        outputs = run_sets(
             seqs.inputs,
-            knockout_masks=masks[lo : lo + chunk],
+            masks[lo : lo + chunk],
             knockout_start=knockout_step,
             mode=mode,
             ablation=ablation,
             ablation_seed=ablation_seed,
             perturbation=shifted,
-            record_states=False,
         )
-        acc[lo : lo + chunk] = set_accuracy(answers(run.outputs, seqs.answer_step), seqs.targets)
+        acc[lo : lo + chunk] = set_accuracy(answers(outputs, seqs.answer_step), seqs.targets)
     return acc
+
+
+def set_table(
+    sets: pd.DataFrame, per_set: np.ndarray, names: Sequence[str], columns: Sequence[str], **per_row: np.ndarray
+) -> pd.DataFrame:
+    """Tidy table of per-set accuracies: one row per (listed set, evaluated concept).
+
+    The one home of the knockout and noise tables' layout.
+
+    Parameters
+    ----------
+    sets
+        The listed sets (``set_kind``, ``ranked_concept`` index, ``k``, ``draw``), as from
+        :func:`inforelay.analyses.knockout_sets.knockout_sets`.
+    per_set
+        ``(len(sets), C)`` accuracy of every concept for each set.
+    names
+        The ``C`` concept labels.
+    columns
+        The table's columns, in order (a subset of the set columns, ``evaluated_concept``,
+        ``accuracy`` and the keys of ``per_row``).
+    per_row
+        Extra per-set columns (``(len(sets),)`` arrays, e.g. ``level``, ``units``), repeated over
+        the evaluated concepts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        String columns (``set_kind``, concepts, ``units``) are ``str``.
+    """
+    n_concepts = len(names)
+    labels = np.asarray(names, dtype=object)
+    data = {
+        "set_kind": np.repeat(sets["set_kind"].to_numpy(dtype=object), n_concepts),
+        "ranked_concept": np.repeat(labels[sets["ranked_concept"].to_numpy()], n_concepts),
+        "k": np.repeat(sets["k"].to_numpy(), n_concepts),
+        "draw": np.repeat(sets["draw"].to_numpy(), n_concepts),
+        "evaluated_concept": np.tile(labels, len(sets)),
+        "accuracy": per_set.reshape(-1),
+        **{name: np.repeat(np.asarray(values), n_concepts) for name, values in per_row.items()},
+    }
+    df = pd.DataFrame({col: data[col] for col in columns}, columns=list(columns))
+    for col in ("set_kind", "ranked_concept", "evaluated_concept", "units"):
+        if col in df:
+            df[col] = df[col].astype(str)
+    return df
 
 
 def _knockout_table(
     sets: pd.DataFrame, masks: np.ndarray, per_set: np.ndarray, names: list[str]
 ) -> pd.DataFrame:
     """Tidy table: one row per (listed set, evaluated concept), columns :data:`KNOCKOUT_COLUMNS`."""
-    n_concepts = len(names)
-    labels = np.asarray(names, dtype=object)
-    unit_lists = [" ".join(str(u) for u in np.flatnonzero(m)) for m in masks]
-    df = pd.DataFrame(
-        {
-            "set_kind": np.repeat(sets["set_kind"].to_numpy(dtype=object), n_concepts),
-            "ranked_concept": np.repeat(labels[sets["ranked_concept"].to_numpy()], n_concepts),
-            "k": np.repeat(sets["k"].to_numpy(), n_concepts),
-            "draw": np.repeat(sets["draw"].to_numpy(), n_concepts),
-            "evaluated_concept": np.tile(labels, len(sets)),
-            "accuracy": per_set.reshape(-1),
-            "units": np.repeat(np.asarray(unit_lists, dtype=object), n_concepts),
-        },
-        columns=KNOCKOUT_COLUMNS,
-    )
-    for col in ("set_kind", "ranked_concept", "evaluated_concept", "units"):
-        df[col] = df[col].astype(str)
-    return df
+    unit_lists = np.asarray([" ".join(str(u) for u in np.flatnonzero(m)) for m in masks], dtype=object)
+    return set_table(sets, per_set, names, KNOCKOUT_COLUMNS, units=unit_lists)
 
 
 def knockout_experiment(
@@ -225,13 +277,15 @@ def knockout_experiment(
     ablation: str = "zero",
     ablation_seed: int | None = None,
     set_kinds: Sequence[str] = DEFAULT_SET_KINDS,
+    runner: KnockoutRunner | None = None,
 ) -> pd.DataFrame:
     """Knock out relay-ranked, non-relay and random unit sets and measure every concept's accuracy.
 
     Parameters
     ----------
     network
-        A trained :class:`inforelay.nets.models.RecurrentNetwork`.
+        A trained :class:`inforelay.nets.models.RecurrentNetwork` (or, with ``runner``, any object
+        with ``n_hidden`` and ``n_outputs``).
     data
         The analysis set: ``inputs (n, T, in)``, ``targets (n, C)`` (±1), ``answer_step (n,)`` and
         optionally ``concept_names`` (:class:`inforelay.tasks.generate.TaskData`).
@@ -261,6 +315,8 @@ def knockout_experiment(
     ablation_seed
         Seed of the ``resample`` permutation (default: ``seed``; the permutation comes from
         ``derive_rng("resample", ablation_seed)``, a stream apart from the random sets').
+    runner
+        How the sets run (:data:`KnockoutRunner`); default :func:`network_runner` of ``network``.
 
     Returns
     -------
@@ -294,6 +350,7 @@ def knockout_experiment(
         ablation=ablation,
         ablation_seed=int(seed if ablation_seed is None else ablation_seed),
         chunk_sets=chunk_sets,
+        runner=runner,
     )
     df = _knockout_table(sets, masks, acc[np.asarray(inverse).reshape(-1)], names)
     n_sequences, n_distinct = seqs.inputs.shape[0], distinct.shape[0]

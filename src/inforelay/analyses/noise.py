@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inforelay.analyses.knockout import _check_sequences, _distinct_set_accuracy
+from inforelay.analyses.knockout import _check_sequences, _distinct_set_accuracy, set_table
 from inforelay.analyses.knockout_sets import knockout_sets
 from inforelay.core.seeding import derive_rng
 from inforelay.tasks import concept_labels
@@ -86,28 +86,6 @@ class _Noise:
     def __call__(self, t: int, sets: slice) -> tuple[Any, Any]:
         dc = None if self.z_c is None else self._add(self.z_c, t, sets)
         return self._add(self.z_h, t, sets), dc
-
-
-def _noise_table(sets: pd.DataFrame, levels: np.ndarray, acc: np.ndarray,
-                 names: list[str]) -> pd.DataFrame:
-    """The tidy table of :func:`noise_experiment` from the listed sets and ``acc (rows, C)``."""
-    n_concepts = len(names)
-    labels = np.asarray(names, dtype=object)
-    df = pd.DataFrame(
-        {
-            "set_kind": np.repeat(sets["set_kind"].to_numpy(dtype=object), n_concepts),
-            "ranked_concept": np.repeat(labels[sets["ranked_concept"].to_numpy()], n_concepts),
-            "k": np.repeat(sets["k"].to_numpy(), n_concepts),
-            "draw": np.repeat(sets["draw"].to_numpy(), n_concepts),
-            "level": np.repeat(levels, n_concepts),
-            "evaluated_concept": np.tile(labels, len(sets)),
-            "accuracy": acc.reshape(-1),
-        },
-        columns=NOISE_COLUMNS,
-    )
-    for col in ("set_kind", "ranked_concept", "evaluated_concept"):
-        df[col] = df[col].astype(str)
-    return df
 
 
 def noise_experiment(
@@ -204,11 +182,12 @@ def noise_experiment(
     base_sets = sets[~noised]
     noisy_sets = pd.concat([sets[noised]] * n_levels, ignore_index=True)
     rows = 1 + np.arange(n_levels)[:, None] * n_distinct + inverse[None, :]  # (levels, sets)
-    table = _noise_table(
+    table = set_table(
         pd.concat([base_sets, noisy_sets], ignore_index=True),
-        np.concatenate([np.zeros(len(base_sets)), np.repeat(level_values, int(noised.sum()))]),
         np.concatenate([np.repeat(acc[:1], len(base_sets), axis=0), acc[rows.reshape(-1)]]),
         names,
+        NOISE_COLUMNS,
+        level=np.concatenate([np.zeros(len(base_sets)), np.repeat(level_values, int(noised.sum()))]),
     )
     table.attrs.update(n_sequences=n, n_runs=int(run_mask.shape[0]))
     return table

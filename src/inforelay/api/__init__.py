@@ -16,5 +16,5 @@ from inforelay.core.lazy import lazy_exports
 # the user-facing names only (each module's __all__ also lists its file-format constants)
 __getattr__, __dir__, __all__ = lazy_exports(
     __name__,
-    {"model": ["record", "knock_out"], "relays": ["find_relays", "Relays"], "recording": ["load_recording", "Recording"]},
+    {"model": ["record", "knock_out", "patch", "knockout_effects", "plot_knockout_effects"], "relays": ["find_relays", "Relays"], "recording": ["load_recording", "Recording"]},
 )

@@ -1,8 +1,11 @@
-"""Recording and knocking out a user's torch model: ``inforelay.record`` and ``inforelay.knock_out``.
+"""Recording and intervening on a user's torch model: ``inforelay.record``, ``knock_out``,
+``patch`` and ``knockout_effects``.
 
-Both run the model one step at a time on its own weights (:func:`inforelay.nets.record.run_module`,
-the pipeline's runner) and return a :class:`~inforelay.api.recording.Recording`. torch is
-imported only when they are called, so ``import inforelay`` works without it.
+A torch recurrent module or cell runs one step at a time on its own weights
+(:func:`inforelay.nets.record.run_module`, the pipeline's runner); any other ``nn.Module`` that
+wraps one such submodule runs its own ``forward`` with hooks on it
+(:mod:`inforelay.nets.hooked`). Both return a :class:`~inforelay.api.recording.Recording`. torch
+is imported only when they are called, so ``import inforelay`` works without it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 from inforelay.api.recording import Recording
 from inforelay.core.validation import is_integer
 
-__all__ = ["record", "knock_out"]
+__all__ = ["knock_out", "knockout_effects", "patch", "record"]
 
 _MODES = ("clamp", "once")
 
@@ -41,63 +44,191 @@ def _model_kind(model: Any) -> str:
     return name if name in ("rnn", "gru", "lstm") else type(model).__name__
 
 
-def _as_recording(run: Any, inputs: Any, model: Any, layer: int) -> Recording:
-    """A :class:`Recording` of one run (contiguous float32 arrays)."""
-
-    def array(value: np.ndarray | None) -> np.ndarray | None:
-        return None if value is None else np.ascontiguousarray(value, dtype=np.float32)
-
-    x = inputs.detach().cpu().numpy() if hasattr(inputs, "detach") else np.asarray(inputs)
-    attrs = {"model": _model_kind(model), "module": type(model).__name__, "layer": int(layer)}
-    return Recording(array(x), array(run.hidden), array(run.cell), array(run.outputs), {}, attrs)
+def _array(value: Any) -> np.ndarray | None:
+    if value is None:
+        return None
+    value = value.detach().cpu().numpy() if hasattr(value, "detach") else np.asarray(value)
+    return np.ascontiguousarray(value, dtype=np.float32)
 
 
-def record(model: Any, inputs: Any, *, readout: Callable[[Any], Any] | None = None, layer: int = 0) -> Recording:
-    """Record every state of a recurrent model, step by step, with the model's own weights.
+def _readout_outputs(readout: Callable[[Any], Any] | None, hidden: np.ndarray, model_output: Any) -> np.ndarray | None:
+    """A hooked run's outputs: the readout on every step's state, else the module's own
+    ``(n, T, C)`` output, else ``None``."""
+    import torch
+
+    n, n_steps, n_units = hidden.shape
+    if readout is not None:
+        with torch.no_grad():
+            out = readout(torch.from_numpy(np.ascontiguousarray(hidden.reshape(n * n_steps, n_units))))
+        out = _array(out)
+        if out.ndim != 2 or out.shape[0] != n * n_steps:
+            raise ValueError(f"readout must map states ({n * n_steps}, {n_units}) to outputs ({n * n_steps}, C), got {out.shape}")
+        return out.reshape(n, n_steps, -1)
+    if hasattr(model_output, "shape") and tuple(model_output.shape[:2]) == (n, n_steps) and len(model_output.shape) == 3:
+        return _array(model_output)
+    return None
+
+
+def _recording(inputs: np.ndarray, hidden: Any, cell: Any, outputs: Any, model: Any, layer: int, **attrs: Any) -> Recording:
+    """A :class:`Recording` of one run (contiguous float32 arrays); ``model`` names the
+    architecture (of the hooked submodule for a custom module), ``module`` the class."""
+    from inforelay.nets.hooked import is_direct, recurrent_submodule
+
+    kind = _model_kind(model if is_direct(model) else recurrent_submodule(model)[1])
+    meta = {"model": kind, "module": type(model).__name__, "layer": int(layer), **attrs}
+    return Recording(_array(inputs), _array(hidden), _array(cell), _array(outputs), {}, meta)
+
+
+def _check_custom(model: Any, layer: int, h0: Any, c0: Any, batch_first: bool | None) -> None:
+    """Arguments that only torch's own modules take, refused for a hooked custom module."""
+    name = type(model).__name__
+    if h0 is not None or c0 is not None:
+        raise ValueError(
+            f"h0/c0 are for torch's recurrent modules; a {name} gives its submodule its initial state itself "
+            "(recorded as its forward runs)"
+        )
+    if layer != 0 or batch_first is not None:
+        raise ValueError(f"layer and batch_first are for torch's recurrent modules; a {name} takes its inputs as its forward does")
+
+
+def record(
+    model: Any,
+    inputs: Any,
+    *,
+    readout: Callable[[Any], Any] | None = None,
+    layer: int = 0,
+    h0: Any = None,
+    c0: Any = None,
+    batch_first: bool | None = None,
+) -> Recording:
+    """Record every state of a recurrent model as it really runs.
 
     Parameters
     ----------
     model
-        ``torch.nn.RNN``/``GRU``/``LSTM`` (unidirectional; ``batch_first`` either way),
-        ``torch.nn.RNNCell``/``GRUCell``/``LSTMCell``, or the project's ``RecurrentNetwork``.
+        ``torch.nn.RNN``/``GRU``/``LSTM`` (unidirectional), ``torch.nn.RNNCell``/``GRUCell``/
+        ``LSTMCell``, the project's ``RecurrentNetwork`` — run step by step on their own weights —
+        or any ``nn.Module`` that contains exactly one of those (a custom loop over a cell, a
+        learned initial state, a readout): run by its own ``forward`` with a hook on that
+        submodule, so whatever the module does around it is recorded as it happens.
     inputs
-        ``(n, T, F)`` array or tensor, **batch first** whatever the module's ``batch_first``.
+        Torch modules: ``(n, T, F)``, or ``(T, n, F)`` for a fused module with
+        ``batch_first=False`` (torch's default) — the layout of the module's own forward. A custom
+        module: whatever its forward takes.
     readout
         Optional callable mapping states ``(n, N)`` (a float32 tensor) to outputs ``(n, C)``,
         e.g. the ``nn.Linear`` head of the model. A ``RecurrentNetwork`` uses its own readout
-        when none is given.
+        when none is given; a custom module whose forward returns ``(n, T, C)`` gives those.
     layer
         The layer of a stacked fused module to record (0-based); the layer's inputs are the
         outputs of the layer below, computed with the fused module (as in ``eval()`` mode).
+    h0, c0
+        Initial hidden (and LSTM cell) state as the module's forward takes them (``hx``):
+        ``(num_layers, n, N)`` for a fused module, ``(n, N)`` for a cell or one-layer module,
+        ``(N,)`` for one state shared by every sequence. Default zeros, as torch's.
+    batch_first
+        Layout of a cell's input sequences (default ``True``). A fused module's own
+        ``batch_first`` decides; a contradicting value is refused.
 
     Returns
     -------
     Recording
-        ``hidden (n, T, N)``: the state after each step, equal to the module's own output
-        sequence; ``cell (n, T, N)`` for an LSTM, else ``None``; ``outputs (n, T, C)`` with a
-        readout, else ``None``; float32 numpy arrays.
+        ``inputs (n, T, F)`` (batch first, what the recurrent layer received), ``hidden
+        (n, T, N)``: the state after each step, equal to the module's own output sequence;
+        ``cell`` for an LSTM, else ``None``; ``outputs (n, T, C)`` or ``None``; float32.
 
     Raises
     ------
     ImportError
         If PyTorch is not installed.
     TypeError, ValueError
-        For an unsupported module (bidirectional, LSTM projections), a layer it does not have,
-        or inputs of the wrong shape.
+        For an unsupported module (bidirectional, LSTM projections, no or several recurrent
+        submodules), a layer it does not have, inputs or states of the wrong shape or layout.
     """
-    run = _torch_runner("inforelay.record")(model, inputs, readout=readout, layer=layer)
-    return _as_recording(run, inputs, model, layer)
+    _torch_runner("inforelay.record")
+    from inforelay.nets.hooked import is_direct, run_hooked
+    from inforelay.nets.record import batch_first_inputs, run_module
+
+    if not is_direct(model):
+        _check_custom(model, layer, h0, c0, batch_first)
+        run = run_hooked(model, inputs)
+        outputs = _readout_outputs(readout, run.hidden, run.output)
+        return _recording(run.inputs, run.hidden, run.cell, outputs, model, 0, recorded_by="hooks")
+    run = run_module(model, inputs, readout=readout, layer=layer, h0=h0, c0=c0, batch_first=batch_first)
+    x = batch_first_inputs(model, inputs, batch_first)
+    return _recording(x, run.hidden, run.cell, run.outputs, model, layer)
 
 
 def _unit_mask(units: int | Sequence[int], n_units: int) -> np.ndarray:
     """``(N,)`` bool mask of ``units``; ``ValueError`` for non-integers or units out of range."""
     units = [units] if is_integer(units) else list(units)
     bad = [u for u in units if not is_integer(u) or not 0 <= u < n_units]
-    if bad:
-        raise ValueError(f"units must be integers in 0..{n_units - 1}, got {bad}")
+    if bad or not units:
+        raise ValueError(f"units must be integers in 0..{n_units - 1}, at least one, got {bad or units}")
     mask = np.zeros(n_units, dtype=bool)
     mask[np.asarray(units, dtype=np.int64)] = True
     return mask
+
+
+def _n_units(model: Any, layer: int) -> int:
+    from inforelay.nets.adapters import adapter_for
+    from inforelay.nets.hooked import is_direct, recurrent_submodule
+
+    if is_direct(model):
+        return adapter_for(model, layer).n_hidden
+    return int(recurrent_submodule(model)[1].hidden_size)
+
+
+def _intervene(
+    model: Any,
+    inputs: Any,
+    *,
+    units: int | Sequence[int],
+    step: int,
+    readout: Callable[[Any], Any] | None,
+    mode: str,
+    layer: int,
+    ablation: str,
+    ablation_seed: int,
+    h0: Any,
+    c0: Any,
+    batch_first: bool | None,
+    source: Recording | None = None,
+) -> Recording:
+    """The run with ``units`` ablated (or patched from ``source``) from ``step`` on."""
+    from inforelay.nets.hooked import UnitEdit, is_direct, run_hooked
+    from inforelay.nets.record import batch_first_inputs, run_module
+
+    if mode not in _MODES:
+        raise ValueError(f"mode must be 'clamp' or 'once', got {mode!r}")
+    if not is_integer(step):
+        raise ValueError(f"step must be an integer, got {step!r}")
+    mask = _unit_mask(units, _n_units(model, layer))
+    attrs = {"knocked_out": np.flatnonzero(mask).tolist(), "knockout_step": int(step), "knockout_mode": mode,
+             "ablation": ablation}  # fmt: skip
+    patch_states = None if source is None else (source.hidden, source.cell)
+    if not is_direct(model):
+        _check_custom(model, layer, h0, c0, batch_first)
+        reference = None
+        if ablation in ("mean", "resample"):
+            reference = run_hooked(model, inputs)
+        elif source is not None:
+            from inforelay.nets.hooked import HookedRun
+
+            reference = HookedRun(source.inputs, source.hidden, source.cell, None)
+        edit = UnitEdit(mask, int(step), mode, ablation, int(ablation_seed), reference)
+        run = run_hooked(model, inputs, edit)
+        if not 0 <= step < run.hidden.shape[1]:
+            raise ValueError(f"step={step} is outside the sequence (0..{run.hidden.shape[1] - 1})")
+        outputs = _readout_outputs(readout, run.hidden, run.output)
+        return _recording(run.inputs, run.hidden, run.cell, outputs, model, 0, recorded_by="hooks", **attrs)
+    run = run_module(
+        model, inputs, readout=readout, layer=layer, knockout_masks=mask, knockout_start=int(step), mode=mode,
+        ablation=ablation, ablation_seed=int(ablation_seed), h0=h0, c0=c0, batch_first=batch_first,
+        patch_states=patch_states,
+    )
+    x = batch_first_inputs(model, inputs, batch_first)
+    return _recording(x, run.hidden, run.cell, run.outputs, model, layer, **attrs)
 
 
 def knock_out(
@@ -111,21 +242,25 @@ def knock_out(
     layer: int = 0,
     ablation: str = "zero",
     ablation_seed: int = 0,
+    h0: Any = None,
+    c0: Any = None,
+    batch_first: bool | None = None,
 ) -> Recording:
     """Run a model with some units knocked out: their ``h`` (and LSTM ``c``) ablated.
 
-    The same step-wise runner and knockout as the pipeline's knockout analysis
-    (:func:`inforelay.nets.stepwise.run_recurrent`).
+    The same interventions as the pipeline's knockout analysis
+    (:func:`inforelay.nets.stepwise.run_recurrent`); a custom module is intervened on through a
+    hook on its recurrent submodule, so the rest of its forward sees the ablated state.
 
     Parameters
     ----------
-    model, inputs, readout, layer
+    model, inputs, readout, layer, h0, c0, batch_first
         As for :func:`record`.
     units
         Index or indices of the units to knock out (0-based).
     step
-        0-based step at which they are set to 0.0, right after that step's update and before
-        its output is read.
+        0-based step at which they are ablated, right after that step's update and before
+        anything reads it.
     mode
         ``"clamp"``: ablated again after every later update (they hold the ablation value to
         the end); ``"once"``: only at ``step``, later updates may revive them.
@@ -143,8 +278,8 @@ def knock_out(
     Returns
     -------
     Recording
-        ``hidden``, ``cell`` (LSTM) and ``outputs`` (with a readout) of the perturbed run; the
-        steps before ``step`` equal :func:`record`'s.
+        The perturbed run; the steps before ``step`` equal :func:`record`'s. ``attrs`` names
+        the knocked-out units, step, mode and ablation.
 
     Raises
     ------
@@ -154,21 +289,231 @@ def knock_out(
         For units or a step out of range, an unknown mode or ablation, or ``resample`` on a
         batch of one sequence.
     """
-    run_module = _torch_runner("inforelay.knock_out")
-    if mode not in _MODES:
-        raise ValueError(f"mode must be 'clamp' or 'once', got {mode!r}")
+    _torch_runner("inforelay.knock_out")
     if ablation not in ("zero", "mean", "resample"):
         raise ValueError(f"ablation must be 'zero', 'mean' or 'resample', got {ablation!r}")
-    from inforelay.nets.adapters import adapter_for
-
-    mask = _unit_mask(units, adapter_for(model, layer).n_hidden)
-    if not is_integer(step):
-        raise ValueError(f"step must be an integer, got {step!r}")
-    run = run_module(
-        model, inputs, readout=readout, layer=layer, knockout_masks=mask, knockout_start=int(step),
-        mode=mode, ablation=ablation, ablation_seed=int(ablation_seed),
+    return _intervene(
+        model, inputs, units=units, step=step, readout=readout, mode=mode, layer=layer, ablation=ablation,
+        ablation_seed=ablation_seed, h0=h0, c0=c0, batch_first=batch_first,
     )
-    rec = _as_recording(run, inputs, model, layer)
-    rec.attrs.update(knocked_out=np.flatnonzero(mask).tolist(), knockout_step=int(step),
-                     knockout_mode=mode, ablation=ablation)
-    return rec
+
+
+def patch(
+    model: Any,
+    inputs: Any,
+    source_inputs: Any,
+    *,
+    units: int | Sequence[int],
+    step: int,
+    readout: Callable[[Any], Any] | None = None,
+    mode: str = "once",
+    layer: int = 0,
+    h0: Any = None,
+    c0: Any = None,
+    batch_first: bool | None = None,
+) -> Recording:
+    """Activation patching: run ``inputs`` with some units taking their values from a run on
+    ``source_inputs``.
+
+    Sequence ``i`` of the patched run takes the units' ``h`` (and LSTM ``c``) of sequence ``i``
+    of the source run at ``step`` (and, with ``mode="clamp"``, at every later step). The
+    patched run's answers then show what those units alone carry from the source.
+
+    Parameters
+    ----------
+    model, inputs, readout, layer, h0, c0, batch_first
+        As for :func:`record` (the source run uses the same initial state).
+    source_inputs
+        Inputs of the same shape as ``inputs``.
+    units
+        Index or indices of the patched units (0-based).
+    step
+        0-based step at which their state is replaced, right after that step's update.
+    mode
+        ``"once"`` (default): only at ``step``, later updates evolve from the patched state;
+        ``"clamp"``: at every step from ``step`` on.
+
+    Returns
+    -------
+    Recording
+        The patched run (``attrs``: ``ablation = "patch"`` and the units, step and mode).
+    """
+    _torch_runner("inforelay.patch")
+    source = record(model, source_inputs, layer=layer, h0=h0, c0=c0, batch_first=batch_first)
+    target_shape = np.shape(inputs)
+    if tuple(np.shape(source_inputs)) != tuple(target_shape):
+        raise ValueError(f"source_inputs must have the shape of inputs {tuple(target_shape)}, got {tuple(np.shape(source_inputs))}")
+    return _intervene(
+        model, inputs, units=units, step=step, readout=readout, mode=mode, layer=layer, ablation="patch",
+        ablation_seed=0, h0=h0, c0=c0, batch_first=batch_first, source=source,
+    )
+
+
+def _knockout_runner(
+    model: Any, readout: Callable[[Any], Any] | None, threshold: float, h0: Any, c0: Any, batch_first: bool | None
+) -> Callable[..., np.ndarray]:
+    """A knockout runner (:data:`inforelay.analyses.knockout.KnockoutRunner`) of any model: the
+    outputs ``(S, n, T, C)`` minus ``threshold`` (so that ``> 0`` is the answer)."""
+    from inforelay.nets.hooked import is_direct
+    from inforelay.nets.record import module_batch_first, run_module
+
+    def run(inputs: np.ndarray, masks: np.ndarray, *, knockout_start: int, mode: str, ablation: str,
+            ablation_seed: int, perturbation: Any = None) -> np.ndarray:  # fmt: skip
+        if is_direct(model):
+            # the experiment's inputs are batch first; hand them to the module in its own layout
+            own = inputs if module_batch_first(model) else np.ascontiguousarray(inputs.transpose(1, 0, 2))
+            out = run_module(
+                model, own, readout=readout, knockout_masks=masks, knockout_start=knockout_start, mode=mode,
+                ablation=ablation, ablation_seed=ablation_seed, h0=h0, c0=c0,
+            ).outputs
+        else:
+            import torch
+
+            inputs = torch.as_tensor(inputs)  # a custom forward takes tensors
+            out = np.stack([
+                knock_out(model, inputs, units=np.flatnonzero(m).tolist(), step=knockout_start, readout=readout,
+                          mode=mode, ablation=ablation, ablation_seed=ablation_seed).outputs
+                if m.any() else record(model, inputs, readout=readout).outputs
+                for m in masks
+            ])  # fmt: skip
+        if out is None:
+            raise ValueError("knockout_effects needs the model's outputs: pass readout=")
+        return out - np.float32(threshold)
+
+    return run
+
+
+def knockout_effects(
+    model: Any,
+    inputs: Any,
+    relays: Any,
+    *,
+    concepts: Any,
+    answer_step: int | np.ndarray,
+    readout: Callable[[Any], Any] | None = None,
+    state: str = "hidden",
+    step: int | None = None,
+    sizes: Sequence[int] | None = None,
+    n_random: int = 20,
+    seed: int = 0,
+    ablation: str = "mean",
+    mode: str = "clamp",
+    threshold: float = 0.0,
+    set_kinds: Sequence[str] = ("relay", "random", "nonrelay"),
+    spread: float = 0.95,
+) -> Any:
+    """Accuracy of every concept after knocking out each concept's top-``k`` relay units, the
+    ``k`` least relaying units and random ``k``-sets (the paper's Figs. 4/5, for one network).
+
+    Units are ranked per concept by their greedy removal order at ``step`` (later removal = more
+    relaying; the top-``k`` set is the greedy relay set of size ``k``); the sets are those of the
+    pipeline's knockout experiment (:func:`inforelay.analyses.knockout.knockout_experiment`),
+    ablated from ``step`` to the end.
+
+    Parameters
+    ----------
+    model, inputs, readout
+        As for :func:`record` (a custom module's inputs as its forward takes them; torch modules'
+        batch first).
+    relays
+        The :class:`~inforelay.api.relays.Relays` of ``model`` on ``inputs`` (or on other
+        sequences of the same task, to rank units on one set and test them on another).
+    concepts, answer_step
+        ``(n, C)`` 0/1 concepts and the 0-based answer step(s) of ``inputs``.
+    state
+        The state whose ranking is used (``"hidden"`` or, for an LSTM, ``"cell"``); a knockout
+        ablates both ``h`` and ``c`` of the chosen units.
+    step
+        0-based knockout step (default: the relays' analysis step).
+    sizes, n_random, seed, set_kinds
+        Set sizes (default ``N .. 1``), random sets per size and their seed, and the kinds.
+    ablation, mode
+        As for :func:`knock_out` (default ``"mean"``, ``"clamp"``).
+    threshold
+        Decision threshold of the outputs (as for ``find_relays``).
+    spread
+        Central fraction of the random sets' accuracies reported as ``accuracy_low``/``_high``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``concept`` whose units are knocked out, ``knocked``: ``baseline`` |
+        ``relay`` | ``nonrelay`` | ``random``, ``k``, ``evaluated_concept``): ``accuracy`` (mean
+        over the random sets), ``accuracy_low``/``accuracy_high`` (the random sets' central
+        ``spread``; equal to ``accuracy`` for single sets) and ``n_sets``. ``attrs["sets"]`` holds
+        the per-set table.
+    """
+    from inforelay.analyses.knockout import knockout_experiment
+    from inforelay.analyses.knockout_sets import removal_rank
+    from inforelay.api.recording import as_answer_steps
+    from inforelay.nets.hooked import is_direct
+    from inforelay.nets.record import batch_first_inputs
+    from inforelay.relay.validation import check_concepts
+
+    x = batch_first_inputs(model, inputs, None) if is_direct(model) else inputs
+    x = np.asarray(x.detach().cpu() if hasattr(x, "detach") else x, dtype=np.float32)
+    if state not in relays.states:
+        raise ValueError(f"state {state!r} not in the relays; available: {', '.join(relays.states)}")
+    result = relays.results[state]
+    step = int(result.analysis_step if step is None else step)
+    labels = check_concepts(concepts)
+    labels = labels[:, None] if labels.ndim == 1 else labels
+    n = x.shape[0]
+    shape = type("Shape", (), {"n_hidden": result.order.shape[-1], "n_outputs": labels.shape[1]})
+    data = type("Data", (), {})()
+    data.inputs, data.targets = x, 2.0 * labels - 1.0
+    data.answer_step = as_answer_steps(answer_step, n)
+    data.concept_names = relays.concept_names
+    table = knockout_experiment(
+        shape, data, removal_rank(result.order[step]), knockout_step=step, mode=mode, n_random=n_random,
+        seed=seed, sizes=sizes, ablation=ablation, set_kinds=set_kinds, chunk_sets=64,
+        runner=_knockout_runner(model, readout, threshold, None, None, None),
+    )  # fmt: skip
+    low, high = (1 - spread) / 2, 1 - (1 - spread) / 2
+    keys = ["ranked_concept", "set_kind", "k", "evaluated_concept"]
+    summary = table.groupby(keys, sort=False)["accuracy"].agg(
+        accuracy="mean", accuracy_low=lambda a: a.quantile(low), accuracy_high=lambda a: a.quantile(high),
+        n_sets="size",
+    ).reset_index().rename(columns={"ranked_concept": "concept", "set_kind": "knocked"})  # fmt: skip
+    summary.attrs["sets"] = table
+    return summary
+
+
+def plot_knockout_effects(effects: Any, *, title: str | None = None) -> Any:
+    """Figs. 4/5 for one network: accuracy of each concept after its top-``k`` relay, non-relay
+    and random sets are knocked out (:func:`knockout_effects`' table), one panel per concept.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    concepts = list(dict.fromkeys(effects["concept"]))
+    fig, axes = plt.subplots(1, len(concepts), figsize=(3.2 * len(concepts) + 0.6, 3.0), sharey=True, squeeze=False)
+    styles = {"relay": ("C3", "o", "relay top-k"), "nonrelay": ("C2", "s", "least-relaying k"),
+              "random": ("0.4", "^", "random k (mean, central band)")}  # fmt: skip
+    for ax, concept in zip(axes[0], concepts):
+        own = effects[(effects["concept"] == concept) & (effects["evaluated_concept"] == concept)]
+        base = own[own["knocked"] == "baseline"]["accuracy"]
+        for kind, (color, marker, label) in styles.items():
+            rows = own[own["knocked"] == kind].sort_values("k")
+            if rows.empty:
+                continue
+            ax.plot(rows["k"], rows["accuracy"], marker=marker, color=color, label=label, ms=4)
+            if kind == "random":
+                ax.fill_between(rows["k"], rows["accuracy_low"], rows["accuracy_high"], color=color, alpha=0.2, lw=0)
+        if len(base):
+            ax.axhline(float(base.iloc[0]), color="k", lw=0.8, ls=":", label="intact")
+        ax.set_title(f"concept {concept}")
+        ax.set_xlabel("units knocked out (k)")
+        ax.set_ylim(-0.02, 1.02)
+        ks = sorted(set(own["k"]) - {0})
+        ax.set_xticks(ks if len(ks) <= 12 else ks[:: max(1, len(ks) // 8)])
+    axes[0, 0].set_ylabel("accuracy of the concept")
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=len(names), frameon=False, fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig

@@ -219,7 +219,12 @@ def adapter_for(module: nn.Module, layer: int = 0) -> CellAdapter:
     return _ADAPTERS[cls](*weights, **extra)
 
 
-def layer_inputs(module: nn.RNNBase, inputs: torch.Tensor, layer: int) -> torch.Tensor:
+def layer_inputs(
+    module: nn.RNNBase,
+    inputs: torch.Tensor,
+    layer: int,
+    hx: torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> torch.Tensor:
     """Inputs of layer ``layer`` of a stacked fused module: the outputs of layer ``layer − 1``.
 
     Computed with torch's fused implementation on a copy of the first ``layer`` layers (no
@@ -233,6 +238,9 @@ def layer_inputs(module: nn.RNNBase, inputs: torch.Tensor, layer: int) -> torch.
         ``(n, T, F)`` batch first, float32.
     layer
         0-based layer; ``0`` returns ``inputs`` unchanged.
+    hx
+        Initial states of the first ``layer`` layers in torch's format (``(layer, n, N)``, a pair
+        for an LSTM), or ``None`` for zeros.
     """
     _check_fused(module, layer)
     if layer == 0:
@@ -248,5 +256,7 @@ def layer_inputs(module: nn.RNNBase, inputs: torch.Tensor, layer: int) -> torch.
     }
     lower.load_state_dict(keep)
     lower = lower.to(device=inputs.device, dtype=torch.float32)
+    if hx is not None:
+        hx = tuple(h.to(inputs.device) for h in hx) if isinstance(hx, tuple) else hx.to(inputs.device)
     with torch.no_grad():
-        return lower(inputs)[0]
+        return lower(inputs, hx)[0]

@@ -9,7 +9,8 @@ sequence) or perturbed (e.g. Gaussian noise) — the one home of every intervent
 :class:`~inforelay.nets.models.RecurrentNetwork` with its readout; ``inforelay.record`` and
 ``inforelay.knock_out`` run users' torch modules through the same function.
 ``tests/test_models.py`` and ``tests/test_api.py`` check that it agrees with the fused modules.
-All states start at zero. Time indices are 0-based.
+States start at zero unless an initial state ``h0`` (and LSTM ``c0``) is given. Time indices
+are 0-based.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from inforelay.nets.models import RecurrentNetwork
 
 __all__ = [
     "ABLATIONS",
+    "INTERVENTIONS",
     "Ablation",
     "CallableReadout",
     "KnockoutMode",
@@ -46,6 +48,9 @@ Ablation = Literal["zero", "mean", "resample"]
 #: what a knocked-out unit is set to: 0.0, its per-step mean over the batch in the unperturbed
 #: run, or its unperturbed value on another sequence of the batch
 ABLATIONS = ("zero", "mean", "resample")
+#: every intervention of :func:`run_recurrent`: the ablations, and ``patch`` (the unit takes its
+#: value from a run on other inputs, ``patch_states``)
+INTERVENTIONS = (*ABLATIONS, "patch")
 
 Perturbation = Callable[[int, slice], tuple[torch.Tensor | None, torch.Tensor | None]]
 """Additive ``(dh, dc)`` for step ``t`` and the mask sets ``sets``: unit-major ``(N, s, n)``
@@ -205,12 +210,34 @@ class _Storage:
         return StepwiseRun(outputs=view(self.outputs), hidden=view(self.hidden), cell=view(self.cells))
 
 
+def _initial_state(
+    value: np.ndarray | torch.Tensor | None, n: int, n_hidden: int, device: torch.device, name: str
+) -> torch.Tensor:
+    """Unit-major ``(N, 1, n)`` initial state from ``(n, N)`` or ``(N,)`` (shared by every
+    sequence); zeros for ``None``."""
+    if value is None:
+        return torch.zeros((n_hidden, 1, n), dtype=torch.float32, device=device)
+    state = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value.detach())
+    state = state.to(device=device, dtype=torch.float32)
+    if state.shape == (n_hidden,):
+        state = state.expand(n, n_hidden)
+    if tuple(state.shape) != (n, n_hidden):
+        raise ValueError(f"{name} must be ({n}, {n_hidden}) (sequences, units) or ({n_hidden},), got {tuple(state.shape)}")
+    if not torch.isfinite(state).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return state.t().contiguous()[:, None, :]
+
+
 def _run_prefix(
-    cell: CellAdapter, gi_all: torch.Tensor, start: int, n: int, storage: _Storage
+    cell: CellAdapter,
+    gi_all: torch.Tensor,
+    start: int,
+    storage: _Storage,
+    h: torch.Tensor,
+    c: torch.Tensor | None,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """Steps before the knockout, computed once for all sets; returns the states after them."""
-    h = torch.zeros((cell.n_hidden, 1, n), dtype=torch.float32, device=gi_all.device)
-    c = torch.zeros_like(h) if cell.has_cell else None
+    """Steps before the knockout from the initial states ``h``/``c``, computed once for all
+    sets; returns the states after them."""
     for t in range(start):
         h, c = cell.step(gi_all[t], h, c)
         storage.store(slice(None), t, h, c)  # broadcasts over the S sets
@@ -254,6 +281,7 @@ class _Replacement:
     ablation: str
     h: list[torch.Tensor]
     c: list[torch.Tensor | None]
+    # ``h``/``c`` hold ``(N, 1, n)`` values for mean, resample and patch; empty for zero
 
     def apply(
         self, i: int, h: torch.Tensor, c: torch.Tensor | None, knock: torch.Tensor
@@ -274,11 +302,21 @@ def _replacement(
     n_replaced: int,
     ablation: str,
     ablation_seed: int,
+    patch_states: tuple[torch.Tensor, torch.Tensor | None] | None = None,
 ) -> _Replacement:
     """The ablation values of steps ``start .. start + n_replaced - 1``, from one unperturbed
-    run of the batch continued from the shared prefix states ``h``, ``c``."""
+    run of the batch continued from the shared prefix states ``h``, ``c`` (``patch``: from
+    ``patch_states``, the unit-major ``(T, N, n)`` states of the source run)."""
     if ablation == "zero":
         return _Replacement(ablation, [], [])
+    if ablation == "patch":
+        source_h, source_c = patch_states
+        steps = range(start, start + n_replaced)
+        return _Replacement(
+            ablation,
+            [source_h[t][:, None, :] for t in steps],
+            [None if source_c is None else source_c[t][:, None, :] for t in steps],
+        )
     n = h.shape[2]
     perm = None
     if ablation == "resample":
@@ -377,10 +415,13 @@ def run_recurrent(
     knockout_masks: np.ndarray | torch.Tensor | None = None,
     knockout_start: int | None = None,
     mode: KnockoutMode = "clamp",
-    ablation: Ablation = "zero",
+    ablation: Ablation | Literal["patch"] = "zero",
     ablation_seed: int = 0,
     perturbation: Perturbation | None = None,
     record_states: bool = True,
+    h0: np.ndarray | torch.Tensor | None = None,
+    c0: np.ndarray | torch.Tensor | None = None,
+    patch_states: tuple[np.ndarray, np.ndarray | None] | None = None,
 ) -> StepwiseRun:
     """Run one recurrent layer one step at a time, optionally knocking out or perturbing units.
 
@@ -411,8 +452,15 @@ def run_recurrent(
         at ``t`` on sequence ``perm[i]`` (:func:`resample_permutation`, the same permutation at
         every step and for every set). The LSTM ``c`` likewise. The unperturbed run from
         ``knockout_start`` on is computed once per call (one extra set).
+        ``"patch"``: its value at ``t`` in another run, ``patch_states``.
     ablation_seed
         Seed of the ``resample`` permutation (ignored otherwise).
+    h0, c0
+        Initial states ``(n, N)`` (or ``(N,)``, shared by every sequence); default zeros, as in
+        torch's modules without ``hx``. ``c0`` is the LSTM's initial cell state.
+    patch_states
+        With ``ablation="patch"``: ``(hidden, cell)`` of the source run, ``(n, T, N)`` each
+        (``cell`` ``None`` without a cell state), e.g. a :class:`StepwiseRun`'s arrays.
     perturbation
         Optional ``(t, sets) -> (dh, dc)`` (:data:`Perturbation`), called at every step
         ``t >= knockout_start`` for every chunk ``sets`` of the mask sets; ``dh``/``dc`` are added
@@ -434,8 +482,10 @@ def run_recurrent(
     """
     if mode not in KNOCKOUT_MODES:
         raise ValueError(f"unknown knockout mode {mode!r}; allowed: 'clamp', 'once'")
-    if ablation not in ABLATIONS:
-        raise ValueError(f"unknown ablation {ablation!r}; allowed: 'zero', 'mean', 'resample'")
+    if ablation not in INTERVENTIONS:
+        raise ValueError(f"unknown ablation {ablation!r}; allowed: 'zero', 'mean', 'resample', 'patch'")
+    if (ablation == "patch") != (patch_states is not None):
+        raise ValueError("patch_states are given with ablation='patch', and only then")
     if perturbation is not None and (knockout_masks is None or not callable(perturbation)):
         raise ValueError("perturbation must be a callable (t, sets) -> (dh, dc), given with knockout_masks")
     x = _as_tensor(inputs, adapter.device)
@@ -445,14 +495,39 @@ def run_recurrent(
     plan = _knockout_plan(knockout_masks, knockout_start, adapter.n_hidden, n_steps, adapter.device)
     n_sets = 1 if plan.masks is None else plan.masks.shape[0]
     storage = _Storage(adapter, readout, n_steps, n_sets, n, record_states)
+    if c0 is not None and not adapter.has_cell:
+        raise ValueError(f"c0 is the initial cell state of an LSTM; a {adapter.kind.upper()} has none")
+    h = _initial_state(h0, n, adapter.n_hidden, adapter.device, "h0")
+    c = _initial_state(c0, n, adapter.n_hidden, adapter.device, "c0") if adapter.has_cell else None
+    source = None if patch_states is None else _patch_source(patch_states, (n, n_steps, adapter.n_hidden), adapter)
     with torch.no_grad():
         gi_all = adapter.input_projection(x)  # (T, G·N, n)
-        h, c = _run_prefix(adapter, gi_all, plan.start, n, storage)
+        h, c = _run_prefix(adapter, gi_all, plan.start, storage, h, c)
         if plan.masks is not None:
             n_replaced = n_steps - plan.start if mode == "clamp" else 1
-            replace = _replacement(adapter, gi_all, h, c, plan.start, n_replaced, ablation, ablation_seed)
+            replace = _replacement(
+                adapter, gi_all, h, c, plan.start, n_replaced, ablation, ablation_seed, source
+            )
             _run_knockouts(adapter, gi_all, h, c, plan, mode, replace, perturbation, storage)
     return storage.finish(plan.batched)
+
+
+def _patch_source(
+    patch_states: tuple[np.ndarray, np.ndarray | None], shape: tuple[int, int, int], adapter: CellAdapter
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The source run's states as step-major, unit-major ``(T, N, n)`` tensors, checked against
+    the run's ``(n, T, N)``."""
+    hidden, cell = patch_states
+    if adapter.has_cell and cell is None:
+        raise ValueError("patch_states of an LSTM need the source run's cell states")
+
+    def step_major(value: np.ndarray | torch.Tensor, name: str) -> torch.Tensor:
+        arr = torch.as_tensor(np.asarray(value) if not isinstance(value, torch.Tensor) else value.detach())
+        if tuple(arr.shape) != shape:
+            raise ValueError(f"patch_states {name} must be {shape} (the patched run's n, T, N), got {tuple(arr.shape)}")
+        return arr.to(device=adapter.device, dtype=torch.float32).permute(1, 2, 0).contiguous()
+
+    return step_major(hidden, "hidden"), (step_major(cell, "cell") if adapter.has_cell else None)
 
 
 def answers(outputs: np.ndarray, answer_step: np.ndarray) -> np.ndarray:
