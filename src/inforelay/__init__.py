@@ -8,7 +8,9 @@ The API for your own network (``docs/own-model.md``)::
 
     rec = inforelay.record(model, inputs, readout=head)        # torch.nn.RNN/GRU/LSTM or a Cell
     rel = inforelay.find_relays(rec, concepts, answer_step=a)  # rel.to_frame(), rel.plot()
-    ko = inforelay.knock_out(model, inputs, units=[3, 7], step=t, readout=head)
+    ko = inforelay.knock_out(model, inputs, units=[3, 7], step=t, readout=head, ablation="mean")
+    pa = inforelay.patch(model, inputs, other_inputs, units=[3], step=t, readout=head)
+    fx = inforelay.knockout_effects(model, inputs, rel, concepts=c, answer_step=a, readout=head)
     rec.save("my.h5"); inforelay.load_recording("my.h5")
 
 Importing the package is cheap: these names (and torch) load only when used.
