@@ -313,7 +313,15 @@ def test_relays_table_dims_and_plot(latched):
     assert rel.contribution.shape == (1, n_steps, 3, n_units) and rel.full.shape == (1, n_steps, 3)
     assert rel.p_value is None and rel.analysis_step == n_steps - 1
     df = rel.to_frame()
-    assert list(df.columns) == ["state", "step", "concept", "unit", "contribution", "full"]
+    assert list(df.columns) == [
+        "state", "step", "concept", "unit", "contribution", "full", "removal_rank", "removal_loss"
+    ]  # fmt: skip
+    # the removal order's last unit has rank N-1; its removal loss is the whole relay
+    order, loss = rel.removal_order, rel.removal_loss
+    last = order[..., -1]
+    np.testing.assert_allclose(np.take_along_axis(loss, last[..., None], -1)[..., 0], rel.full, atol=1e-9)
+    ranks = df["removal_rank"].to_numpy().reshape(order.shape)
+    np.testing.assert_array_equal(np.take_along_axis(ranks, order, -1), np.broadcast_to(np.arange(order.shape[-1]), order.shape))
     assert len(df) == n_steps * 3 * n_units
     row = df[(df.step == 5) & (df.concept == "B") & (df.unit == 1)].iloc[0]
     assert row.state == "hidden" and row.contribution == rel.contribution[0, 5, 1, 1]

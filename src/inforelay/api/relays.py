@@ -45,6 +45,13 @@ class Relays:
         ``info_length − 1`` when the recording has an ``info_length`` attribute, else the last step.
     results : dict
         The relay package's :class:`~inforelay.relay.RelayOverTime` per state (order, curve, …).
+    removal_order : np.ndarray
+        ``(state, step, concept, rank)`` unit indices in the greedy search's removal order, least
+        relaying first: ``removal_order[..., -k:]`` is the greedy relay set of size ``k``.
+    removal_loss : np.ndarray
+        ``(state, step, concept, unit)`` bits: ``full`` minus ``I_R`` once the unit is gone, i.e.
+        the loss accumulated up to and including its removal (``contribution`` is the drop at
+        its removal alone).
     """
 
     contribution: np.ndarray
@@ -87,6 +94,18 @@ class Relays:
             results=dict(results),
         )
 
+    @property
+    def removal_order(self) -> np.ndarray:
+        """``(state, step, concept, rank)`` units in removal order, least relaying first."""
+        return np.stack([res.order for res in self.results.values()])
+
+    @property
+    def removal_loss(self) -> np.ndarray:
+        """``(state, step, concept, unit)`` ``full − I_R`` once the unit is removed, in bits."""
+        from inforelay.relay.result import loss_at_removal
+
+        return np.stack([loss_at_removal(res.order, res.curve) for res in self.results.values()])
+
     def __repr__(self) -> str:
         _, n_steps, n_concepts, n_units = self.contribution.shape
         return f"Relays(states={self.states}, steps={n_steps}, concepts={n_concepts}, units={n_units})"
@@ -104,7 +123,9 @@ class Relays:
         pandas.DataFrame
             Columns ``state``, ``step`` (0-based), ``concept`` (index, or name when
             ``concept_names`` were given), ``unit``, ``contribution`` (bits), ``full`` (bits of
-            all units, repeated over units) and, with a shuffle null, ``p_value``, ``null_mean``.
+            all units, repeated over units), ``removal_rank`` (0 = removed first by the greedy
+            search), ``removal_loss`` (bits, :attr:`removal_loss`) and, with a shuffle null,
+            ``p_value``, ``null_mean``.
         """
         import pandas as pd
 
@@ -117,6 +138,10 @@ class Relays:
             "contribution": self.contribution.reshape(-1),
             "full": self.full[s, t, c],
         }
+        if self.results:
+            # rank 0 = removed first (least relaying); the inverse permutation of the order
+            columns["removal_rank"] = np.argsort(self.removal_order, axis=-1).reshape(-1)
+            columns["removal_loss"] = self.removal_loss.reshape(-1)
         if self.p_value is not None:
             columns["p_value"] = self.p_value[s, t, c]
             columns["null_mean"] = self.null_mean[s, t, c]
