@@ -269,8 +269,13 @@ def _check_known_answers(model, head, x, concepts, states):
     # every state, every step from the input on: concept i's largest relay is on unit i, ~1 bit
     best = rel.contribution.argmax(axis=-1)  # (state, step, concept)
     np.testing.assert_array_equal(best, np.broadcast_to(np.arange(3), best.shape))
-    np.testing.assert_allclose(rel.full, 1.0, atol=1e-6)
-    assert rel.contribution[:, :, [0, 1, 2], [0, 1, 2]].min() > 0.85  # the rest: finite-sample bias
+    # the plug-in relay is exactly the one bit each unit latches; the default subtracts the level a
+    # recording with the same units but unrelated labels shows (small for 3 units)
+    np.testing.assert_allclose(rel.plugin_full, 1.0, atol=1e-6)
+    assert rel.correction == "shuffle" and rel.null_shuffles == 20
+    assert (rel.null_full > 0).all() and rel.null_full.max() < 0.15
+    np.testing.assert_allclose(rel.full, rel.plugin_full - rel.null_full, atol=1e-12)
+    assert rel.contribution[:, :, [0, 1, 2], [0, 1, 2]].min() > 0.8
     for i in range(3):
         ko = inforelay.knock_out(model, x, units=[i], step=2, readout=head)
         acc = _accuracy(ko, concepts)
@@ -314,12 +319,15 @@ def test_relays_table_dims_and_plot(latched):
     assert rel.p_value is None and rel.analysis_step == n_steps - 1
     df = rel.to_frame()
     assert list(df.columns) == [
-        "state", "step", "concept", "unit", "contribution", "full", "removal_rank", "removal_loss"
+        "state", "step", "concept", "unit", "contribution", "full",
+        "plugin_contribution", "null_contribution", "plugin_full", "null_full",
+        "removal_rank", "removal_loss",
     ]  # fmt: skip
+    np.testing.assert_allclose(df.contribution, df.plugin_contribution - df.null_contribution, atol=1e-12)
     # the removal order's last unit has rank N-1; its removal loss is the whole relay
     order, loss = rel.removal_order, rel.removal_loss
     last = order[..., -1]
-    np.testing.assert_allclose(np.take_along_axis(loss, last[..., None], -1)[..., 0], rel.full, atol=1e-9)
+    np.testing.assert_allclose(np.take_along_axis(loss, last[..., None], -1)[..., 0], rel.plugin_full, atol=1e-9)
     ranks = df["removal_rank"].to_numpy().reshape(order.shape)
     np.testing.assert_array_equal(np.take_along_axis(ranks, order, -1), np.broadcast_to(np.arange(order.shape[-1]), order.shape))
     assert len(df) == n_steps * 3 * n_units
@@ -393,7 +401,10 @@ def test_save_load_and_the_cli(latched, tmp_path):
     assert main(["relay", str(path), "-o", str(tmp_path / "relay.h5")]) == 0
     from_cli = read_relay(tmp_path / "relay.h5")["hidden"]
     rel = inforelay.find_relays(back)  # concepts, answer steps and names stored with the recording
-    np.testing.assert_array_equal(rel.contribution[0], from_cli.contribution)
+    np.testing.assert_array_equal(rel.plugin_contribution[0], from_cli.contribution)  # the CLI is plug-in
+    plugin = inforelay.find_relays(back, correction=None)
+    np.testing.assert_array_equal(plugin.contribution[0], from_cli.contribution)
+    assert plugin.null_full is None and "null_full" not in plugin.to_frame()
     assert rel.concept_names == ("A", "B", "C")
 
 

@@ -139,5 +139,5 @@ def test_bad_settings_raise():
         relay_shuffle_null(inputs, n_shuffles=1, seed=0, steps=[1])
     with pytest.raises(ValueError, match="method"):
         relay_shuffle_null(inputs, n_shuffles=1, seed=0, method="mean")
-    with pytest.raises(TypeError, match="read_relay_inputs"):
+    with pytest.raises(TypeError, match="load_recording"):
         relay_shuffle_null("recording.h5", n_shuffles=1, seed=0)

@@ -9,6 +9,7 @@ numpy only (no torch).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -16,9 +17,20 @@ from typing import Any, ClassVar
 import numpy as np
 
 from inforelay.api.recording import as_answer_steps
-from inforelay.relay import RelayInputs, RelayOverTime, check_concepts, relay_all_states
+from inforelay.relay import RelayInputs, RelayOverTime, RelayWarning, check_concepts, relay_all_states
+from inforelay.relay.bias import shuffle_null_arrays
 
-__all__ = ["Relays", "find_relays"]
+__all__ = ["CORRECTIONS", "MIN_RELIABLE_SAMPLES", "UNDERSAMPLED_NULL_BITS", "Relays", "find_relays"]
+
+CORRECTIONS = ("shuffle", None)
+"""``correction`` of :func:`find_relays`: subtract the shuffle null (default) or report the plug-in."""
+
+MIN_RELIABLE_SAMPLES = 100
+"""Below this many sequences :func:`find_relays` warns that any relay estimate is unreliable."""
+
+UNDERSAMPLED_NULL_BITS = 0.5
+"""A null ``full`` above this (bits, any step and concept) means most sequences have their own
+unit pattern: :func:`find_relays` warns that the unit set is too large for the sample."""
 
 
 @dataclass(repr=False)
@@ -32,13 +44,32 @@ class Relays:
     ----------
     contribution : np.ndarray
         ``(state, step, concept, unit)`` bits: the drop of ``I_R`` when the greedy search removes
-        the unit (sums over units to ``full``); the paper's ``R[t, c, unit]``.
+        the unit (sums over units to ``full``), the paper's ``R[t, c, unit]``, minus its bias
+        null by default (``correction``): about 0 on average for units that relay nothing, and
+        negative for some of them.
     node_relay : np.ndarray
-        ``(state, step, concept, unit)`` the authors' accumulated loss (docs/relay.md §3).
+        ``(state, step, concept, unit)`` the authors' accumulated loss (docs/relay.md §3),
+        plug-in.
     full : np.ndarray
-        ``(state, step, concept)`` bits relayed by all units together.
+        ``(state, step, concept)`` bits relayed by all units together (bias-corrected like
+        ``contribution``).
     p_value, null_mean : np.ndarray or None
-        ``(state, step, concept)`` shuffle null of ``full`` (``n_shuffles > 0``), else ``None``.
+        ``(state, step, concept)`` significance of the plug-in ``full`` against a shuffle of the
+        concept alone (``n_shuffles > 0``; docs/relay.md §4), else ``None``.
+    correction : str or None
+        ``"shuffle"``: ``contribution`` and ``full`` are the plug-in values minus the mean of
+        their bias null (below); ``None``: they are the plug-in values.
+    plugin_contribution, plugin_full : np.ndarray
+        The plug-in (uncorrected) ``contribution`` and ``full``; the same arrays as
+        ``contribution`` and ``full`` when ``correction`` is ``None``.
+    null_contribution, null_full : np.ndarray or None
+        The bias null: mean over ``null_shuffles`` permutations of concepts and answers together
+        (the units kept) of the plug-in ``contribution`` and ``full`` — what a recording whose
+        units know nothing of the concepts would report. ``None`` without correction.
+    null_shuffles : int
+        Permutations in the bias null (0 without correction).
+    n_samples : int
+        Sequences in the recording.
     states : tuple of str
     concept_names : tuple of str or None
     analysis_step : int
@@ -63,6 +94,13 @@ class Relays:
     concept_names: tuple[str, ...] | None
     analysis_step: int
     results: dict[str, RelayOverTime] = field(default_factory=dict)
+    correction: str | None = None
+    plugin_contribution: np.ndarray | None = None
+    plugin_full: np.ndarray | None = None
+    null_contribution: np.ndarray | None = None
+    null_full: np.ndarray | None = None
+    null_shuffles: int = 0
+    n_samples: int = 0
 
     dims: ClassVar[dict[str, tuple[str, ...]]] = {
         "contribution": ("state", "step", "concept", "unit"),
@@ -70,11 +108,24 @@ class Relays:
         "full": ("state", "step", "concept"),
         "p_value": ("state", "step", "concept"),
         "null_mean": ("state", "step", "concept"),
+        "plugin_contribution": ("state", "step", "concept", "unit"),
+        "plugin_full": ("state", "step", "concept"),
+        "null_contribution": ("state", "step", "concept", "unit"),
+        "null_full": ("state", "step", "concept"),
     }
 
     @classmethod
-    def from_results(cls, results: dict[str, RelayOverTime], concept_names: Sequence[str] | None) -> Relays:
-        """Stack the per-state results of :func:`inforelay.relay.relay_all_states`."""
+    def from_results(
+        cls,
+        results: dict[str, RelayOverTime],
+        concept_names: Sequence[str] | None,
+        null: tuple[np.ndarray, np.ndarray, int] | None = None,
+    ) -> Relays:
+        """Stack the per-state results of :func:`inforelay.relay.relay_all_states`.
+
+        ``null`` is the bias null ``(null_contribution, null_full, null_shuffles)`` stacked over
+        states; with it, ``contribution`` and ``full`` are corrected (``correction="shuffle"``).
+        """
         first = next(iter(results.values()))
 
         def stack(name: str) -> np.ndarray | None:
@@ -82,16 +133,30 @@ class Relays:
             return None if values[0] is None else np.stack(values)
 
         names = None if concept_names is None else tuple(str(c) for c in concept_names)
+        contribution, full = stack("contribution"), stack("full")
+        corrected: dict[str, Any] = {"correction": None}
+        if null is not None:
+            null_contribution, null_full, null_shuffles = null
+            corrected = {
+                "correction": "shuffle",
+                "null_contribution": null_contribution,
+                "null_full": null_full,
+                "null_shuffles": int(null_shuffles),
+            }
         return cls(
-            contribution=stack("contribution"),
+            contribution=contribution if null is None else contribution - null[0],
             node_relay=stack("node_relay"),
-            full=stack("full"),
+            full=full if null is None else full - null[1],
             p_value=stack("p_value"),
             null_mean=stack("null_mean"),
             states=tuple(results),
             concept_names=names,
             analysis_step=int(first.analysis_step),
             results=dict(results),
+            plugin_contribution=contribution,
+            plugin_full=full,
+            n_samples=int(first.n_samples),
+            **corrected,
         )
 
     @property
@@ -123,9 +188,10 @@ class Relays:
         pandas.DataFrame
             Columns ``state``, ``step`` (0-based), ``concept`` (index, or name when
             ``concept_names`` were given), ``unit``, ``contribution`` (bits), ``full`` (bits of
-            all units, repeated over units), ``removal_rank`` (0 = removed first by the greedy
-            search), ``removal_loss`` (bits, :attr:`removal_loss`) and, with a shuffle null,
-            ``p_value``, ``null_mean``.
+            all units, repeated over units), with the bias correction ``plugin_contribution``,
+            ``null_contribution``, ``plugin_full``, ``null_full``, then ``removal_rank`` (0 =
+            removed first by the greedy search), ``removal_loss`` (bits, plug-in,
+            :attr:`removal_loss`) and, with ``n_shuffles``, ``p_value``, ``null_mean``.
         """
         import pandas as pd
 
@@ -138,6 +204,11 @@ class Relays:
             "contribution": self.contribution.reshape(-1),
             "full": self.full[s, t, c],
         }
+        if self.correction is not None:
+            columns["plugin_contribution"] = self.plugin_contribution.reshape(-1)
+            columns["null_contribution"] = self.null_contribution.reshape(-1)
+            columns["plugin_full"] = self.plugin_full[s, t, c]
+            columns["null_full"] = self.null_full[s, t, c]
         if self.results:
             # rank 0 = removed first (least relaying); the inverse permutation of the order
             columns["removal_rank"] = np.argsort(self.removal_order, axis=-1).reshape(-1)
@@ -242,6 +313,8 @@ def find_relays(
     n_shuffles: int = 0,
     seed: int = 0,
     concept_names: Sequence[str] | None = None,
+    correction: str | None = "shuffle",
+    null_shuffles: int = 20,
 ) -> Relays:
     """Relay of every unit about every concept at every step of a recording (docs/relay.md §5).
 
@@ -267,10 +340,20 @@ def find_relays(
     method
         Binarization of the units (``"kmeans"``: exact 1-D 2-means; ``"median"``).
     n_shuffles, seed
-        Shuffle-null permutations of the concept per search (0: none) and their seed.
+        Shuffle-null permutations of the concept per search for ``p_value`` (0: none) and the
+        seed of every permutation (this null and the bias null).
     concept_names
         Names of the concepts for tables and plots; default: the recording's ``concept_names``
         attribute, if any.
+    correction
+        ``"shuffle"`` (default): subtract from every plug-in ``contribution`` and ``full`` its
+        mean over ``null_shuffles`` searches on concepts and answers permuted together across
+        sequences (the units kept), so units that relay nothing report about 0 at any sample
+        size (docs/relay.md, "Bias-aware relay"). ``None``: the plug-in estimate of the
+        paper's pipeline.
+    null_shuffles
+        Permutations of the bias null (cost: ``1 + null_shuffles`` searches per state, step and
+        concept instead of one).
 
     Returns
     -------
@@ -284,10 +367,56 @@ def find_relays(
     Warns
     -----
     inforelay.relay.RelayWarning
-        For a concept whose relay is zero at every step, naming the likely cause.
+        For a concept whose relay is zero at every step, naming the likely cause; for fewer than
+        :data:`MIN_RELIABLE_SAMPLES` sequences; and when the bias null's ``full`` exceeds
+        :data:`UNDERSAMPLED_NULL_BITS` (too many units for the sample).
     """
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction must be 'shuffle' or None, got {correction!r}")
     inputs = _relay_inputs(recording, concepts, answer_step, outputs, concept_names)
+    n = int(np.shape(inputs.hidden)[0])
+    if n < MIN_RELIABLE_SAMPLES:
+        warnings.warn(
+            f"only {n} sequences: relay estimates from fewer than {MIN_RELIABLE_SAMPLES} are unreliable "
+            "(docs/relay.md, 'Bias-aware relay')",
+            RelayWarning,
+            stacklevel=2,
+        )
     results = relay_all_states(
         inputs, method=method, n_shuffles=n_shuffles, seed=seed, states=states, threshold=threshold
     )
-    return Relays.from_results(results, inputs.attrs.get("concept_names"))
+    null = None
+    if correction == "shuffle":
+        null = _bias_null(inputs, tuple(results), method, seed, threshold, null_shuffles)
+        _warn_if_undersampled(null[1], tuple(results), inputs.attrs.get("concept_names"))
+    return Relays.from_results(results, inputs.attrs.get("concept_names"), null)
+
+
+def _bias_null(
+    inputs: RelayInputs, states: tuple[str, ...], method: str, seed: int, threshold: float, null_shuffles: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Mean null ``(contribution (S,T,C,N), full (S,T,C), null_shuffles)`` over the shuffles."""
+    if isinstance(null_shuffles, bool) or not isinstance(null_shuffles, int) or null_shuffles < 1:
+        raise ValueError(f"null_shuffles must be an integer >= 1 with correction='shuffle', got {null_shuffles!r}")
+    nulls = shuffle_null_arrays(
+        inputs, n_shuffles=null_shuffles, seed=seed, method=method, states=states, threshold=threshold
+    )
+    contribution = np.stack([nulls[s].contribution.mean(axis=2) for s in states])
+    full = np.stack([nulls[s].full.mean(axis=2) for s in states])
+    return contribution, full, null_shuffles
+
+
+def _warn_if_undersampled(null_full: np.ndarray, states: tuple[str, ...], names: Sequence[str] | None) -> None:
+    """A :class:`RelayWarning` for each state whose null ``full`` exceeds :data:`UNDERSAMPLED_NULL_BITS`."""
+    for i, state in enumerate(states):
+        worst = float(null_full[i].max())
+        if worst > UNDERSAMPLED_NULL_BITS:
+            step, concept = np.unravel_index(int(np.argmax(null_full[i])), null_full[i].shape)
+            label = names[concept] if names is not None else concept
+            warnings.warn(
+                f"{state}: units that know nothing of the concepts would show {worst:.2f} bits of relay "
+                f"(concept {label}, step {step}): too many units for this many sequences; the corrected "
+                "relay is noisy and a real relay may be hidden (use more sequences or fewer units)",
+                RelayWarning,
+                stacklevel=3,
+            )

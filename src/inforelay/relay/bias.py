@@ -31,6 +31,7 @@ from __future__ import annotations
 import numbers
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -54,8 +55,10 @@ __all__ = [
     "CORRECTED_COLUMNS",
     "NULL_COLUMNS",
     "PERMUTATIONS",
+    "StateNull",
     "corrected_relay",
     "relay_shuffle_null",
+    "shuffle_null_arrays",
     "summarize_shuffle_null",
 ]
 
@@ -157,13 +160,62 @@ def relay_shuffle_null(
     TypeError
         ``inputs`` is a path (read it with :func:`inforelay.relay.read_relay_inputs`).
     """
+    arrays = shuffle_null_arrays(
+        inputs,
+        n_shuffles=n_shuffles,
+        seed=seed,
+        method=method,
+        steps=steps,
+        states=states,
+        threshold=threshold,
+        permute=permute,
+    )
+    frames = [_null_frame(state, null.steps, null.contribution, null.full) for state, null in arrays.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class StateNull:
+    """The shuffle null of one state: every search on every permutation.
+
+    Attributes
+    ----------
+    steps
+        The 0-based steps searched, in order.
+    contribution
+        ``(S, C, K, N)`` null contribution of each unit (bits), ``S = len(steps)``, ``K`` shuffles.
+    full
+        ``(S, C, K)`` null ``I_R`` of all units (bits).
+    """
+
+    steps: list[int]
+    contribution: np.ndarray
+    full: np.ndarray
+
+
+def shuffle_null_arrays(
+    inputs: Any,
+    *,
+    n_shuffles: int,
+    seed: int,
+    method: str = "kmeans",
+    steps: Iterable[int] | None = None,
+    states: Sequence[str] | None = None,
+    threshold: float = 0.0,
+    permute: str = "concept_answer",
+) -> dict[str, StateNull]:
+    """The searches of :func:`relay_shuffle_null` as arrays, ``{state: StateNull}``.
+
+    Same arguments, permutations and values as :func:`relay_shuffle_null` (which is this
+    function's result as a table).
+    """
     n_shuffles = _check_count(n_shuffles)
     if permute not in PERMUTATIONS:
         raise ValueError(f"permute must be one of {', '.join(PERMUTATIONS)}, got {permute!r}")
     _check_settings(states, method, n_shuffles)
     threshold = check_threshold(threshold)
     if isinstance(inputs, (str, bytes, os.PathLike)):
-        raise TypeError(f"{inputs!r}: relay_shuffle_null reads no files; pass read_relay_inputs(path)")
+        raise TypeError(f"{inputs!r}: the shuffle null reads no files; pass inforelay.load_recording(path)")
     inputs = _as_inputs(inputs)
     chosen = available_states(inputs) if states is None else tuple(states)
     x_all = check_concepts(inputs.concepts, inputs.source).astype(np.int64).T  # (C, n)
@@ -173,7 +225,7 @@ def relay_shuffle_null(
     x_perm = [np.ascontiguousarray(x_all[:, p]) for p in perms]
     z_perm = [np.ascontiguousarray(z_all[:, p]) for p in perms] if permute == "concept_answer" else None
     clog = clog_table(n)
-    frames = []
+    nulls = {}
     for state in chosen:
         values = _state_values(inputs, state)
         n_units = values.shape[2]
@@ -188,8 +240,8 @@ def relay_shuffle_null(
                     path = greedy_search(Search(x_perm[k][c], z, bits), clog)
                     contribution[i, c, k, path.order] = path.curve[:-1] - path.curve[1:]
                     full[i, c, k] = path.full
-        frames.append(_null_frame(state, chosen_steps, contribution, full))
-    return pd.concat(frames, ignore_index=True)
+        nulls[state] = StateNull(chosen_steps, contribution, full)
+    return nulls
 
 
 def _null_frame(state: str, steps: list[int], contribution: np.ndarray, full: np.ndarray) -> pd.DataFrame:
