@@ -86,6 +86,11 @@ def test_own_model_tutorial(tmp_path, monkeypatch):
     assert set(effects.knocked) == {"baseline", "relay", "random", "nonrelay"}
     assert (effects.accuracy_low <= effects.accuracy + 1e-12).all() and (effects.accuracy <= effects.accuracy_high + 1e-12).all()
     assert (tmp_path / "knockout_effects.png").exists()
+    # what the page says of the redundancy table: concept 1's top three back each other up,
+    # concept 0's are not needed (it is carried outside them too)
+    red = ns["redundancy"].set_index(["concept", "rank"])
+    assert (red.loc[1, "redundancy"] > 0.9).all() and (red.loc[1, "drop_alone"] < 0.05).all()
+    assert red.loc[0, "redundancy"].isna().all() and (red.loc[0, "accuracy_all"] == 1.0).all()
     assert (ns["rec"].outputs[:, -1] > 0).shape == (1000, 2)
     # the trained toy network answers correctly (the tutorial's premise)
     record_accuracy = ((ns["rec"].outputs[:, -1] > 0) == ns["concepts"]).mean(axis=0)

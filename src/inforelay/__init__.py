@@ -23,7 +23,7 @@ from typing import Any
 
 from inforelay.core.version import __version__
 
-_API = ("Recording", "Relays", "find_relays", "knock_out", "knockout_effects", "patch", "plot_knockout_effects", "load_recording", "record")  # from inforelay.api
+_API = ("Recording", "Relays", "find_relays", "knock_out", "knockout_effects", "patch", "plot_knockout_effects", "load_recording", "record", "unit_redundancy")  # from inforelay.api
 
 __all__ = ["__version__", *_API]
 
