@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import inforelay  # noqa: E402
-from inforelay.api.effects import REDUNDANCY_COLUMNS  # noqa: E402
+import inforelay
+from inforelay.api.effects import REDUNDANCY_COLUMNS
 
 
 def _set(param: torch.Tensor, value: np.ndarray) -> None:

@@ -17,7 +17,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from inforelay.api.recording import as_answer_steps
-from inforelay.relay import RelayInputs, RelayOverTime, RelayWarning, check_concepts, relay_all_states
+from inforelay.relay import (
+    RelayInputs,
+    RelayOverTime,
+    RelayWarning,
+    check_concepts,
+    relay_all_states,
+)
 from inforelay.relay.bias import shuffle_null_arrays
 
 __all__ = ["CORRECTIONS", "MIN_RELIABLE_SAMPLES", "UNDERSAMPLED_NULL_BITS", "Relays", "find_relays"]
