@@ -66,9 +66,10 @@ def test_a_real_relay_survives_the_correction():
 def test_correction_none_is_the_plug_in_of_the_pipeline():
     rec, concepts = _independent(300, 4, n_units=6)
     rel = inforelay.find_relays(rec, concepts, answer_step=4, correction=None)
-    from inforelay.relay import RelayInputs
+    from inforelay import Recording
 
-    pipeline = relay_all_states(RelayInputs(rec.hidden, rec.outputs, concepts, np.full(300, 4)))["hidden"]
+    labelled = Recording(None, rec.hidden, None, rec.outputs).with_labels(concepts, 4)
+    pipeline = relay_all_states(labelled)["hidden"]
     np.testing.assert_array_equal(rel.contribution[0], pipeline.contribution)
     np.testing.assert_array_equal(rel.full[0], pipeline.full)
     assert rel.correction is None and rel.null_contribution is None and rel.null_shuffles == 0

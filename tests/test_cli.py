@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from inforelay import cli
+from inforelay.core.recording_files import load_recording
 from inforelay.relay import read_relay, read_relay_attrs, relay_over_time
 
 
@@ -71,7 +72,7 @@ def test_relay_on_a_users_minimal_recording(tmp_path, capsys):
     assert "relay.h5: relay of hidden; 200 samples, 5 steps, 3 concepts, 4 units" in capsys.readouterr().out
     back = read_relay(out)
     assert list(back) == ["hidden"]
-    expected = relay_over_time(str(src), n_shuffles=9, seed=3)
+    expected = relay_over_time(load_recording(src), n_shuffles=9, seed=3)
     np.testing.assert_array_equal(back["hidden"].order, expected.order)
     np.testing.assert_array_equal(back["hidden"].contribution, expected.contribution)
     np.testing.assert_array_equal(back["hidden"].p_value, expected.p_value)
@@ -218,7 +219,7 @@ def test_sigmoid_outputs_work_with_threshold(tmp_path, capsys):
     out = tmp_path / "relay.h5"
     assert cli.main(["relay", str(src), "-o", str(out), "--threshold", "0.5"]) == 0
     tanh = write_h5(tmp_path / "tanh.h5", arrays)
-    expected = relay_over_time(str(tanh))
+    expected = relay_over_time(load_recording(tanh))
     np.testing.assert_array_equal(read_relay(out)["hidden"].contribution, expected.contribution)
     assert read_relay_attrs(out)["config"]["relay"]["threshold"] == 0.5
 

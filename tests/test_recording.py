@@ -104,14 +104,14 @@ def test_write_fills_provenance_and_requires_attributes(tmp_path, data):
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path, data, monkeypatch):
-    from inforelay.core import recordings
+    from inforelay.core import recording_files
 
     arrays = record_activations(build_network("rnn", 3, seed=1), data)
 
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(recordings, "write_attrs", fail)  # fails after the datasets are written
+    monkeypatch.setattr(recording_files, "write_attrs", fail)  # fails after the datasets are written
     with pytest.raises(RuntimeError, match="disk full"):
         write_activations(tmp_path / "a.h5", arrays, _attrs("rnn"))
     assert list(tmp_path.iterdir()) == []

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from inforelay.core.recordings import Recording
 from inforelay.relay import (
-    RelayInputs,
     corrected_relay,
     relay_all_states,
     relay_shuffle_null,
@@ -29,7 +29,7 @@ def recording(n_units: int = 12, n_steps: int = 1, n_concepts: int = 3, copy: bo
     if copy:
         hidden[:, :, 0] = (2.0 * concepts[:, :1] - 1) + 0.1 * rng.normal(size=(N_SAMPLES, n_steps))
     outputs = np.repeat((2.0 * concepts - 1)[:, None, :], n_steps, axis=1)
-    return RelayInputs(hidden=hidden, outputs=outputs, concepts=concepts, answer_step=np.full(N_SAMPLES, n_steps - 1))
+    return Recording(None, hidden, None, outputs).with_labels(concepts, n_steps - 1)
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +101,7 @@ def test_same_seed_same_frame_other_seed_other_frame():
 
 def test_both_states_of_an_lstm_and_steps_the_null_does_not_cover():
     base = recording(n_units=4, n_steps=2)
-    inputs = RelayInputs(hidden=base.hidden, outputs=base.outputs, concepts=base.concepts,
-                         answer_step=base.answer_step, cell=np.tanh(base.hidden))  # fmt: skip
+    inputs = Recording(None, base.hidden, np.tanh(base.hidden), base.outputs, dict(base.extras))
     null = relay_shuffle_null(inputs, n_shuffles=2, seed=0, steps=[1])
     assert set(null["state"]) == {"hidden", "cell"} and set(null["step"]) == {1}
     table = corrected_relay(relay_all_states(inputs), null)

@@ -11,13 +11,14 @@ import pytest
 import inforelay.relay.kernel as kernel_mod
 import inforelay.relay.scores as scores_mod
 from inforelay.info import binarize
+from inforelay.core.recording_files import load_recording
+from inforelay.core.recordings import RecordingFileError
 from inforelay.relay import (
     RelayFileError,
     RelayOverTime,
     greedy_relay,
     read_relay,
     read_relay_attrs,
-    read_relay_inputs,
     relay_all_states,
     relay_over_time,
     write_relay,
@@ -132,8 +133,10 @@ def test_relay_over_time_defaults_and_errors():
     bad = recording(attrs={"info_length": 50})
     with pytest.raises(ValueError, match="info_length"):
         relay_over_time(bad)
-    with pytest.raises(TypeError, match="hidden"):
+    with pytest.raises(ValueError, match="needs outputs, concepts, answer_step"):
         relay_over_time(SimpleNamespace(hidden=np.zeros((2, 2, 2))))
+    with pytest.raises(TypeError, match="needs at least 'hidden'"):
+        relay_over_time(SimpleNamespace(outputs=np.zeros((2, 2, 2))))
 
 
 def write_minimal(path, rec, **extra):
@@ -175,7 +178,9 @@ def test_relay_over_time_from_files(tmp_path):
     pipeline = tmp_path / "rep-00.h5"
     write_activations(pipeline, arrays, attrs)
     expected = {s: relay_over_time(rec, state=s) for s in ("hidden", "cell")}
-    from_path = relay_all_states(pipeline)
+    from_path = relay_all_states(load_recording(pipeline))
+    with pytest.raises(TypeError, match="load_recording"):  # the computation reads no files
+        relay_all_states(pipeline)
     from_object = relay_all_states(read_activations(pipeline))
     for state in ("hidden", "cell"):
         for res in (from_path[state], from_object[state]):
@@ -185,40 +190,42 @@ def test_relay_over_time_from_files(tmp_path):
     # a user's own recording: only hidden, outputs, concepts, answer_step
     minimal = tmp_path / "mine.h5"
     write_minimal(minimal, rec)
-    res = relay_over_time(str(minimal))
+    res = relay_over_time(load_recording(str(minimal)))
     np.testing.assert_array_equal(res.order, expected["hidden"].order)
     assert res.analysis_step == n_steps - 1
-    inputs = read_relay_inputs(minimal)
-    assert inputs.cell is None and inputs.source == str(minimal)
+    inputs = load_recording(minimal)
+    assert inputs.cell is None and inputs.inputs is None and inputs.source == str(minimal)
 
 
-def test_read_relay_inputs_errors_name_the_file(tmp_path):
+def test_loading_a_relay_input_names_the_file(tmp_path):
     rec = recording(n=50)
     with pytest.raises(FileNotFoundError, match="nothere.h5"):
-        read_relay_inputs(tmp_path / "nothere.h5")
+        load_recording(tmp_path / "nothere.h5")
     text = tmp_path / "text.h5"
     text.write_text("not hdf5")
-    with pytest.raises(RelayFileError, match="text.h5: not a readable HDF5"):
-        read_relay_inputs(text)
+    with pytest.raises(RecordingFileError, match="text.h5: not a readable HDF5"):
+        load_recording(text)
     partial = tmp_path / "partial.h5"
     with h5py.File(partial, "w") as f:
         f["hidden"] = rec.hidden
-    with pytest.raises(RelayFileError, match="partial.h5: missing dataset.*outputs"):
-        read_relay_inputs(partial)
+    with pytest.raises(RecordingFileError, match="partial.h5: missing dataset.*outputs"):
+        load_recording(partial)
     shapes = tmp_path / "shapes.h5"
     write_minimal(shapes, SimpleNamespace(**{**vars(rec), "hidden": rec.hidden[:, :, 0]}))
-    with pytest.raises(RelayFileError, match=r"shapes.h5: hidden must be a non-empty \(n, T, N\)"):
-        read_relay_inputs(shapes)
+    with pytest.raises(RecordingFileError, match=r"shapes.h5: hidden must be a non-empty \(n, T, N\)"):
+        load_recording(shapes)
     cell = tmp_path / "cell.h5"
     write_minimal(cell, rec, cell=rec.hidden[:, :3])
-    with pytest.raises(RelayFileError, match="cell.h5: cell must have hidden's shape"):
-        read_relay_inputs(cell)
+    with pytest.raises(RecordingFileError, match="cell.h5: cell must have hidden's shape"):
+        load_recording(cell)
     nan = tmp_path / "nan.h5"
     hidden = rec.hidden.copy()
     hidden[0, 0, 0] = np.nan
     write_minimal(nan, SimpleNamespace(**{**vars(rec), "hidden": hidden}))
-    with pytest.raises(RelayFileError, match="nan.h5: hidden contains NaN"):
-        read_relay_inputs(nan)
+    with pytest.raises(RecordingFileError, match="nan.h5: hidden contains NaN"):
+        load_recording(nan)
+    with pytest.raises(RecordingFileError, match=f"{tmp_path}: is a directory, not a recording file"):
+        load_recording(tmp_path)
 
 
 # ---------------------------------------------------------------------------
@@ -313,7 +320,7 @@ def test_relay_files_are_tagged_and_checked(tmp_path):
     text = tmp_path / "text.h5"
     text.write_text("not hdf5")
     with pytest.raises(FileFormatError) as info:
-        read_relay_inputs(text)
+        load_recording(text)
     assert info.value.path == str(text)
 
 

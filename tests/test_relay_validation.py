@@ -1,6 +1,6 @@
 """Inputs that cannot lie: the one validator of relay inputs (inforelay.relay.validation).
 
-Every entry point — greedy_relay, relay_over_time/relay_all_states, read_relay_inputs and the
+Every entry point — greedy_relay, relay_over_time/relay_all_states, load_recording and the
 command — must give the same verdict on the same bad input.
 """
 
@@ -13,13 +13,14 @@ import h5py
 import numpy as np
 import pytest
 
+from inforelay.core.recording_files import load_recording
+from inforelay.core.recordings import RecordingFileError
 from inforelay.relay import (
     RelayFileError,
     RelayWarning,
     binarize_outputs,
     check_concepts,
     greedy_relay,
-    read_relay_inputs,
     relay_all_states,
     relay_over_time,
 )
@@ -177,8 +178,8 @@ def test_every_entry_point_refuses_the_same_bad_concepts(tmp_path):
         for key in ("hidden", "outputs", "answer_step"):
             f[key] = getattr(rec, key)
         f["concepts"] = bad
-    with pytest.raises(RelayFileError) as info:
-        read_relay_inputs(path)
+    with pytest.raises(RecordingFileError) as info:
+        load_recording(path)
     assert str(info.value).startswith(f"{path}: {expected}")
 
 

@@ -225,16 +225,16 @@ def check_output_path(output: str | os.PathLike[str], inputs: Sequence[str | os.
 
 def _run_relay(args: argparse.Namespace) -> int:
     """Relay of the chosen states of a recording, written to a relay file (docs/relay.md §6)."""
+    from inforelay.core.recording_files import load_recording
     from inforelay.relay import (
         RelayWarning,
-        read_relay_inputs,
         relay_all_states,
         relay_file_attrs,
         write_relay,
     )
 
     check_output_path(args.output, [args.activations])
-    inputs = read_relay_inputs(args.activations)
+    inputs = load_recording(args.activations)
     states = None if args.state == "all" else (args.state,)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RelayWarning)

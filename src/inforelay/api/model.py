@@ -4,7 +4,7 @@
 A torch recurrent module or cell runs one step at a time on its own weights
 (:func:`inforelay.nets.record.run_module`, the pipeline's runner); any other ``nn.Module`` that
 wraps one such submodule runs its own ``forward`` with hooks on it
-(:mod:`inforelay.nets.hooked`). Both return a :class:`~inforelay.api.recording.Recording`. torch
+(:mod:`inforelay.nets.hooked`). Both return the one :class:`~inforelay.core.recordings.Recording`. torch
 is imported only when they are called, so ``import inforelay`` works without it.
 """
 

@@ -9,6 +9,7 @@ numpy only (no torch).
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,14 +17,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from inforelay.api.recording import as_answer_steps
-from inforelay.relay import (
-    RelayInputs,
-    RelayOverTime,
-    RelayWarning,
-    check_concepts,
-    relay_all_states,
-)
+from inforelay.core.labels import as_answer_steps
+from inforelay.core.recording_files import load_recording
+from inforelay.core.recordings import Recording, as_recording
+from inforelay.relay import RelayOverTime, RelayWarning, check_concepts, relay_all_states
 from inforelay.relay.bias import shuffle_null_arrays
 
 __all__ = ["CORRECTIONS", "MIN_RELIABLE_SAMPLES", "UNDERSAMPLED_NULL_BITS", "Relays", "find_relays"]
@@ -284,27 +281,32 @@ def _concept_names(given: Sequence[str] | None, stored: Any, n_concepts: int) ->
 
 def _relay_inputs(
     recording: Any, concepts: Any, answer_step: Any, outputs: Any, concept_names: Sequence[str] | None
-) -> RelayInputs:
-    """The relay package's inputs from a recording; arguments left ``None`` come from the recording."""
-    hidden = np.asarray(recording.hidden)
-    n = hidden.shape[0]
-    extras = getattr(recording, "extras", None) or {}
-    concepts = extras.get("concepts") if concepts is None else concepts
-    answer_step = extras.get("answer_step") if answer_step is None else answer_step
-    outputs = getattr(recording, "outputs", None) if outputs is None else outputs
+) -> Recording:
+    """The recording with the labels and outputs of the call; arguments left ``None`` come from it.
+
+    A path is read here, at the edge (:func:`inforelay.load_recording`).
+    """
+    if isinstance(recording, (str, os.PathLike)):
+        recording = load_recording(recording)
+    rec = as_recording(recording)
+    n = rec.n_samples
+    concepts = rec.concepts if concepts is None else concepts
+    answer_step = rec.answer_step if answer_step is None else answer_step
+    outputs = rec.outputs if outputs is None else outputs
     if concepts is None or answer_step is None:
-        raise ValueError("find_relays needs concepts (n, C) and answer_step (int or (n,))")
+        raise ValueError(f"{rec.source}: find_relays needs concepts (n, C) and answer_step (int or (n,))")
     if outputs is None:
-        raise ValueError("the recording has no outputs: record with a readout, or pass outputs=")
+        raise ValueError(f"{rec.source}: the recording has no outputs: record with a readout, or pass outputs=")
     concepts = _concepts(concepts, n)
     outputs, steps = _outputs_at(outputs, as_answer_steps(answer_step, n))
-    attrs = dict(getattr(recording, "attrs", None) or {})
+    attrs = dict(rec.attrs)
     names = _concept_names(concept_names, attrs.get("concept_names"), concepts.shape[1])
     attrs.pop("concept_names", None)
     if names is not None:
         attrs["concept_names"] = names  # the relay's warnings name them too
-    cell = getattr(recording, "cell", None)
-    return RelayInputs(hidden, outputs, concepts, steps, cell=cell, attrs=attrs, source="recording")
+    extras = {**rec.extras, "concepts": concepts, "answer_step": steps}
+    source = rec.source if rec.source != "<memory>" else "recording"
+    return Recording(rec.inputs, rec.hidden, rec.cell, outputs, extras, attrs, source)
 
 
 def find_relays(
@@ -327,9 +329,10 @@ def find_relays(
     Parameters
     ----------
     recording
-        A :class:`~inforelay.api.recording.Recording` (from ``inforelay.record`` or
-        ``inforelay.load_recording``), or any object with ``hidden (n, T, N)`` (and optionally
-        ``cell``, ``outputs``, ``attrs``).
+        A :class:`~inforelay.core.recordings.Recording` (from ``inforelay.record`` or
+        ``inforelay.load_recording``), the path of a recording file (read with
+        ``load_recording``), or any object with ``hidden (n, T, N)`` (and optionally ``cell``,
+        ``outputs``, ``concepts``, ``answer_step``, ``attrs``).
     concepts
         ``(n, C)`` 0/1 (or ±1): what the network must report. Default: stored with the recording.
     answer_step
@@ -399,7 +402,7 @@ def find_relays(
 
 
 def _bias_null(
-    inputs: RelayInputs, states: tuple[str, ...], method: str, seed: int, threshold: float, null_shuffles: int
+    inputs: Recording, states: tuple[str, ...], method: str, seed: int, threshold: float, null_shuffles: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Mean null ``(contribution (S,T,C,N), full (S,T,C), null_shuffles)`` over the shuffles."""
     if isinstance(null_shuffles, bool) or not isinstance(null_shuffles, int) or null_shuffles < 1:

@@ -6,6 +6,12 @@ plus datasets that only one kind of recording has (a :class:`RecordingLayout`: a
 add targets, concepts, delays and answer steps; series recordings add per-step targets and
 window starts) and attributes. Files carry ``format = "inforelay-recording"``, version 1, and
 ``kind`` (``docs/file-formats.md``); files written before the tag existed are still read.
+
+:class:`Recording` is the one in-memory type of a network's recorded states: what
+``inforelay.record`` returns, what :func:`load_recording` reads (pipeline activation files, saved
+model recordings, forecaster recordings and the hand-made layout of ``docs/relay.md`` §6), and
+what the relay, knockout and flow analyses take. Files are read and written only in
+:mod:`inforelay.core.recording_files`; the analyses never open one.
 """
 
 from __future__ import annotations
@@ -13,37 +19,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import h5py
 import numpy as np
 
-from inforelay.core.atomic import atomic_path
-from inforelay.core.hdf5 import (
-    FileFormatError,
-    check_format,
-    read_attrs,
-    write_attrs,
-    write_format,
-)
+from inforelay.core.hdf5 import FileFormatError
+from inforelay.core.labels import as_answer_steps, check_concepts
 from inforelay.core.shapes import axis_length
 
 __all__ = [
     "RECORDING_FORMAT",
     "RECORDING_FORMAT_VERSION",
+    "OPTIONAL_DATASETS",
     "STEP_DATASETS",
     "ErrorFactory",
     "Recording",
     "RecordingFileError",
     "RecordingLayout",
+    "as_recording",
     "extra_dataset",
     "value_error",
-    "cast_arrays",
-    "check_datasets",
-    "check_step_arrays",
-    "write_recording",
-    "read_recording",
 ]
 
 RECORDING_FORMAT = "inforelay-recording"
@@ -56,7 +51,8 @@ STEP_DATASETS: dict[str, tuple[np.dtype, int]] = {
     "cell": (np.dtype(np.float32), 3),
     "outputs": (np.dtype(np.float32), 3),
 }
-_OPTIONAL = frozenset({"cell"})
+OPTIONAL_DATASETS = frozenset({"cell"})
+"""Per-step datasets a recording may lack (only LSTMs have a cell state)."""
 
 ErrorFactory = Callable[[object, str], Exception]
 """Builds the exception for a problem: ``error(path, problem)``."""
@@ -99,27 +95,84 @@ class RecordingLayout:
         return {**STEP_DATASETS, **self.extras}
 
 
+def _extra(name: str, doc: str) -> property:
+    """A read-only property: ``extras[name]``, or ``None`` when the recording lacks it."""
+    return property(lambda self: self.extras.get(name), doc=doc)
+
+
 @dataclass
 class Recording:
-    """The contents of a recording file (see :func:`read_recording`).
+    """A network's states on ``n`` sequences of ``T`` steps, with optional labels.
 
-    ``extras`` holds the kind-specific datasets; subclasses expose them as attributes through
-    :func:`extra_dataset`.
+    Attributes
+    ----------
+    inputs : np.ndarray or None
+        ``(n, T, F)`` the inputs given to the network (batch first); ``None`` for a hand-made
+        relay input without them.
+    hidden : np.ndarray
+        ``(n, T, N)`` the hidden state after each step.
+    cell : np.ndarray or None
+        ``(n, T, N)`` LSTM cell states, else ``None``.
+    outputs : np.ndarray or None
+        ``(n, T, C)`` the readout's outputs at every step, ``None`` without a readout.
+    extras : dict
+        Datasets beyond the per-step ones: the labels ``concepts (n, C)`` and ``answer_step
+        (n,)``, and what a kind of file adds (an activation file's ``targets`` and ``delay``).
+    attrs : dict
+        File attributes (``model``, ``task``, ``info_length``, ``concept_names``, provenance...).
+    source : str
+        The file it was read from, or ``"<memory>"``; error messages start with it.
     """
 
-    inputs: np.ndarray
+    inputs: np.ndarray | None
     hidden: np.ndarray
-    cell: np.ndarray | None
-    outputs: np.ndarray
+    cell: np.ndarray | None = None
+    outputs: np.ndarray | None = None
     extras: dict[str, np.ndarray] = field(default_factory=dict)
     attrs: dict[str, Any] = field(default_factory=dict)
+    source: str = "<memory>"
 
     n_samples = axis_length("hidden", 0, "Sequences ``n``.")
     n_steps = axis_length("hidden", 1, "Time steps ``T``.")
     n_units = axis_length("hidden", 2, "Hidden units ``N``.")
 
+    concepts = _extra("concepts", "``(n, C)`` 0/1 concepts (what the network must report), or ``None``.")
+    answer_step = _extra("answer_step", "``(n,)`` 0-based steps at which the answers are read, or ``None``.")
+    targets = _extra("targets", "``(n, C)`` ±1 training targets of an activation file, or ``None``.")
+    delay = _extra("delay", "``(n,)`` delays of an activation file's sequences, or ``None``.")
+
+    @property
+    def task(self) -> str | None:
+        """The pipeline task (``attrs["task"]``), or ``None``."""
+        return self.attrs.get("task")
+
+    @property
+    def model(self) -> str | None:
+        """``"rnn"``, ``"gru"`` or ``"lstm"`` (``attrs["model"]``), or ``None``."""
+        return self.attrs.get("model")
+
+    @property
+    def info_length(self) -> int | None:
+        """Steps of the information phase (``attrs["info_length"]``), or ``None``."""
+        value = self.attrs.get("info_length")
+        return None if value is None else int(value)
+
+    @property
+    def event_steps(self) -> tuple[int, ...]:
+        """0-based steps at which concepts enter (``attrs["event_steps"]``)."""
+        return tuple(int(s) for s in self.attrs.get("event_steps", ()))
+
+    @property
+    def concept_names(self) -> tuple[str, ...]:
+        """The concepts' names (``attrs["concept_names"]``), else their indices as strings."""
+        names = self.attrs.get("concept_names")
+        if names is not None:
+            return tuple(str(s) for s in names)
+        labels = self.concepts if self.concepts is not None else self.targets
+        return () if labels is None else tuple(str(k) for k in range(np.shape(labels)[1]))
+
     def arrays(self) -> dict[str, np.ndarray]:
-        """Every dataset by name (``cell`` only when present)."""
+        """Every dataset by name (``inputs``, ``cell`` and ``outputs`` only when present)."""
         steps = {"inputs": self.inputs, "hidden": self.hidden, "cell": self.cell, "outputs": self.outputs}
         return {**{k: v for k, v in steps.items() if v is not None}, **self.extras}
 
@@ -129,9 +182,99 @@ class Recording:
             return self.hidden
         if state == "cell":
             if self.cell is None:
-                raise ValueError(f"no cell states in this recording (model {self.attrs.get('model')!r})")
+                raise ValueError(f"{self.source}: no cell states in this recording (model {self.model!r})")
             return self.cell
         raise ValueError(f"unknown state {state!r}; allowed: 'hidden', 'cell'")
+
+    def with_labels(self, concepts: Any, answer_step: int | np.ndarray) -> Recording:
+        """A copy with ``concepts`` (0/1, ±1 or exact float 0.0/1.0, stored as int8 0/1) and
+        ``answer_step`` (an int or ``(n,)``, stored as int64); the arrays are shared."""
+        labels = check_concepts(concepts, self.source)
+        labels = labels[:, None] if labels.ndim == 1 else labels
+        if labels.ndim != 2 or labels.shape[0] != self.n_samples:
+            raise ValueError(f"{self.source}: concepts must be ({self.n_samples}, C), got shape {labels.shape}")
+        steps = as_answer_steps(answer_step, self.n_samples, self.source)
+        extras = {**self.extras, "concepts": labels, "answer_step": steps}
+        return Recording(self.inputs, self.hidden, self.cell, self.outputs, extras, dict(self.attrs), self.source)
+
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        concepts: Any = None,
+        answer_step: int | np.ndarray | None = None,
+        attrs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write the recording as an HDF5 file (atomically); :func:`load_recording` reads it back.
+
+        Parameters
+        ----------
+        path
+            Target ``.h5`` file.
+        concepts, answer_step
+            ``(n, C)`` concepts (0/1, ±1 or exact float 0.0/1.0, as ``find_relays`` takes them)
+            and an int or ``(n,)`` 0-based steps, both or neither (default: those stored with
+            the recording). With them the file is an input of ``inforelay relay``, which reads
+            the answer for concept ``c`` as ``outputs[i, answer_step[i], c] > 0``.
+        attrs
+            Extra file attributes, e.g. ``info_length`` (``inforelay relay`` then reports
+            ``info_length − 1`` as the analysis step) or ``concept_names``.
+
+        Raises
+        ------
+        ValueError
+            Naming the path, for inconsistent arrays, bad labels or only one of
+            ``concepts``/``answer_step``.
+        """
+        concepts = self.concepts if concepts is None else concepts
+        answer_step = self.answer_step if answer_step is None else answer_step
+        if (concepts is None) != (answer_step is None):
+            raise ValueError(f"{path}: give both concepts and answer_step, or neither")
+        if self.inputs is None:
+            raise ValueError(f"{path}: a recording without inputs cannot be saved as a model recording")
+        arrays: dict[str, Any] = {"inputs": self.inputs, "hidden": self.hidden, "cell": self.cell}
+        arrays["outputs"] = np.zeros((*self.hidden.shape[:2], 0), np.float32) if self.outputs is None else self.outputs
+        from inforelay.core.recording_files import LABELLED_RECORDING, MODEL_RECORDING, write_recording
+
+        layout = MODEL_RECORDING
+        if concepts is not None:
+            labelled = self.with_labels(_labels_at(concepts, path), answer_step)
+            arrays["concepts"], arrays["answer_step"] = labelled.concepts, labelled.answer_step
+            layout = LABELLED_RECORDING
+        write_recording(path, arrays, {**self.attrs, **dict(attrs or {})}, layout)
+
+
+def _labels_at(concepts: Any, path: object) -> np.ndarray:
+    """Concepts checked with the path in the message (0/1, ±1 or float 0.0/1.0 → int8 0/1)."""
+    return check_concepts(concepts, str(path))
+
+
+def as_recording(obj: Any) -> Recording:
+    """``obj`` itself if it is a :class:`Recording`, else one holding its arrays.
+
+    Any object with ``hidden`` and optionally ``inputs``, ``cell``, ``outputs``, ``concepts``,
+    ``answer_step``, ``attrs`` and ``source`` works (e.g. a user's own container). Files are not
+    read here: a path is a ``TypeError`` that names :func:`load_recording`.
+    """
+    if isinstance(obj, Recording):
+        return obj
+    if isinstance(obj, (str, bytes, os.PathLike)):
+        raise TypeError(f"{obj!r} is a path: read it with inforelay.load_recording(path) first")
+    if not hasattr(obj, "hidden"):
+        raise TypeError(
+            f"a recording needs at least 'hidden' (n, T, N); got a {type(obj).__name__} without it "
+            "(pass an inforelay Recording, or an object with hidden, outputs, concepts, answer_step)"
+        )
+    extras = {key: getattr(obj, key) for key in ("concepts", "answer_step") if getattr(obj, key, None) is not None}
+    return Recording(
+        getattr(obj, "inputs", None),
+        obj.hidden,
+        getattr(obj, "cell", None),
+        getattr(obj, "outputs", None),
+        extras,
+        dict(getattr(obj, "attrs", None) or {}),
+        str(getattr(obj, "source", None) or "<memory>"),
+    )
 
 
 class extra_dataset:  # lower case: used like ``property``
@@ -145,159 +288,3 @@ class extra_dataset:  # lower case: used like ``property``
 
     def __set__(self, obj: Recording, value: np.ndarray) -> None:
         obj.extras[self.name] = value
-
-
-# --------------------------------------------------------------------------------------------
-# checks
-
-
-def cast_arrays(
-    arrays: Mapping[str, Any], layout: RecordingLayout, where: str, error: ErrorFactory = value_error
-) -> dict[str, np.ndarray]:
-    """Arrays cast to their layout dtype where that is safe; ``None`` values are dropped.
-
-    Float datasets accept any numeric array; integer datasets accept integers and booleans.
-    Unknown names raise ``error``.
-    """
-    specs = layout.datasets
-    unknown = sorted(set(arrays) - set(specs))
-    if unknown:
-        raise error(where, f"unknown dataset(s) {', '.join(unknown)}; allowed: {', '.join(specs)}")
-    cast = {}
-    for name, value in arrays.items():
-        if value is None:
-            continue
-        arr = np.asarray(value)
-        dtype = specs[name][0]
-        if np.issubdtype(dtype, np.floating):
-            if not (np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)):
-                raise error(where, f"dataset {name!r} must be numeric, is {arr.dtype}")
-        elif not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_):
-            raise error(where, f"dataset {name!r} must be integer, is {arr.dtype}")
-        cast[name] = np.ascontiguousarray(arr, dtype=dtype)
-    return cast
-
-
-def check_datasets(
-    arrays: Mapping[str, np.ndarray], layout: RecordingLayout, where: str, error: ErrorFactory
-) -> None:
-    """Every required dataset present, each with the rank and dtype of the layout."""
-    specs = layout.datasets
-    missing = [name for name in specs if name not in _OPTIONAL and name not in arrays]
-    if missing:
-        raise error(where, f"missing dataset(s) {', '.join(missing)}")
-    for name, (dtype, ndim) in specs.items():
-        if name not in arrays:
-            continue
-        arr = arrays[name]
-        if arr.ndim != ndim:
-            raise error(where, f"dataset {name!r} must have {ndim} dimensions, has shape {arr.shape}")
-        if arr.dtype != dtype:
-            raise error(where, f"dataset {name!r} must be {dtype}, is {arr.dtype}")
-
-
-def check_step_arrays(arrays: Mapping[str, np.ndarray], where: str, error: ErrorFactory) -> None:
-    """The per-step datasets agree on ``(n, T)``; ``cell`` has the shape of ``hidden``."""
-    hidden = arrays["hidden"]
-    n, n_steps = hidden.shape[:2]
-    for name in ("inputs", "outputs"):
-        if arrays[name].shape[:2] != (n, n_steps):
-            raise error(
-                where,
-                f"dataset {name!r} has shape {arrays[name].shape}, expected ({n}, {n_steps}, …) "
-                f"from hidden {hidden.shape}",
-            )
-    if "cell" in arrays and arrays["cell"].shape != hidden.shape:
-        raise error(where, f"dataset 'cell' has shape {arrays['cell'].shape}, expected {hidden.shape} (hidden)")
-
-
-def _check_all(arrays: Mapping[str, np.ndarray], layout: RecordingLayout, where: str, error: ErrorFactory) -> None:
-    check_datasets(arrays, layout, where, error)
-    check_step_arrays(arrays, where, error)
-    if layout.validate is not None:
-        layout.validate(arrays, where, error)
-
-
-# --------------------------------------------------------------------------------------------
-# files
-
-
-def write_recording(
-    path: str | os.PathLike[str],
-    arrays: Mapping[str, Any],
-    attrs: Mapping[str, Any],
-    layout: RecordingLayout,
-) -> None:
-    """Write a recording atomically (temporary file, renamed when complete).
-
-    Arrays are cast with :func:`cast_arrays` and checked like a file being read; problems raise
-    a ``ValueError`` naming ``path``. Attributes are written with
-    :func:`inforelay.core.hdf5.write_attrs`, then ``kind`` and the format tag.
-    """
-    where = str(path)
-    cast = cast_arrays(arrays, layout, where)
-    _check_all(cast, layout, where, value_error)
-    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
-        for name in layout.datasets:
-            if name not in cast:
-                continue
-            if name in layout.compressed:
-                f.create_dataset(name, data=cast[name], compression="gzip", compression_opts=4, shuffle=True)
-            else:
-                f.create_dataset(name, data=cast[name])
-        write_attrs(f.attrs, {**attrs, "kind": layout.kind})
-        write_format(f.attrs, RECORDING_FORMAT, RECORDING_FORMAT_VERSION)
-
-
-def _open_recording(
-    path: Path, layout: RecordingLayout, error: type[RecordingFileError]
-) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Datasets and decoded attributes of a recording file; read failures raise ``error``."""
-    try:
-        with h5py.File(path, "r") as f:
-            check_format(f.attrs, path, RECORDING_FORMAT, (RECORDING_FORMAT_VERSION,), error)
-            attrs = read_attrs(f.attrs)
-            # untagged files (written before ``kind`` existed) are told apart by their datasets
-            if attrs.get("kind", layout.kind) != layout.kind:
-                raise error(path, f"is a {attrs['kind']!r} recording, expected {layout.kind!r}")
-            missing = [name for name in layout.datasets if name not in _OPTIONAL and name not in f]
-            if missing:
-                raise error(path, f"missing dataset(s) {', '.join(missing)} (not a {layout.kind} file?)")
-            arrays = {name: f[name][()] for name in layout.datasets if name in f}
-    except RecordingFileError:
-        raise
-    except (OSError, KeyError, ValueError, TypeError, RuntimeError) as exc:
-        raise error(path, f"cannot read as an HDF5 {layout.kind} file ({exc})") from exc
-    if any(not isinstance(arr, np.ndarray) for arr in arrays.values()):
-        raise error(path, "a dataset is a scalar, expected arrays")
-    return arrays, attrs
-
-
-def read_recording(
-    path: str | os.PathLike[str],
-    layout: RecordingLayout,
-    error: type[RecordingFileError] = RecordingFileError,
-) -> Recording:
-    """Read and validate a recording of ``layout``'s kind (numpy/h5py only).
-
-    Integer datasets that the layout stores as int64 are accepted in any integer width (indices
-    need no particular width) and widened to int64.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    RecordingFileError
-        (or ``error``, a subclass) if the file is not HDF5, is truncated, is another kind of file,
-        or misses a dataset or has a wrong dtype, rank or shape; the message starts with the path.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such {layout.kind} file")
-    arrays, attrs = _open_recording(path, layout, error)
-    for name, (dtype, _) in layout.datasets.items():
-        if name in arrays and dtype == np.int64 and np.issubdtype(arrays[name].dtype, np.integer):
-            arrays[name] = arrays[name].astype(np.int64, copy=False)
-    _check_all(arrays, layout, str(path), error)
-    steps = {name: arrays.pop(name, None) for name in STEP_DATASETS}
-    return Recording(steps["inputs"], steps["hidden"], steps["cell"], steps["outputs"], arrays, attrs)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inforelay.core.recordings import Recording
 from inforelay.core.validation import check_choice
 from inforelay.flow.params import POOLINGS
 
-__all__ = ["NEURON_KINDS", "Neurons", "neurons_from_arrays", "read_neurons", "lagged_samples"]
+__all__ = ["NEURON_KINDS", "Neurons", "neurons_from_arrays", "neurons_from_recording", "read_neurons", "lagged_samples"]
 
 NEURON_KINDS = ("input", "hidden", "cell", "output")
 
@@ -25,7 +26,8 @@ _PREFIX = {"input": "in", "hidden": "h", "cell": "c", "output": "out"}
 
 @dataclass(frozen=True)
 class Neurons:
-    """Activity of every neuron of one network over sequences and time.
+    """Activity of every neuron of one network over sequences and time: a view of a
+    :class:`~inforelay.core.recordings.Recording` that the flow estimators index by neuron.
 
     Attributes
     ----------
@@ -86,16 +88,24 @@ def neurons_from_arrays(
     return Neurons(np.concatenate(arrays, axis=2), tuple(names), np.array(kinds))
 
 
+def neurons_from_recording(recording: Recording, *, include_cell: bool = False) -> Neurons:
+    """The neurons of a :class:`~inforelay.core.recordings.Recording`: a view of its ``inputs``,
+    ``hidden``, (``cell``) and ``outputs`` stacked along the neuron axis (float64 copies)."""
+    missing = [name for name in ("inputs", "outputs") if getattr(recording, name) is None]
+    if missing:
+        raise ValueError(f"{recording.source}: information flow needs the recording's {' and '.join(missing)}")
+    if include_cell and recording.cell is None:
+        raise ValueError(f"{recording.source}: include_cell is set but the recording has no cell state")
+    cell = recording.cell if include_cell else None
+    return neurons_from_arrays(recording.inputs, recording.hidden, recording.outputs, cell)
+
+
 def read_neurons(path: str | os.PathLike[str], *, include_cell: bool = False) -> Neurons:
-    """Neurons of an activation file (``inputs``, ``hidden``, [``cell``], ``outputs``; layout in
-    ``docs/file-formats.md``), read through :func:`inforelay.nets.recording.read_activations`."""
+    """Neurons of an activation file (layout in ``docs/file-formats.md``), read at this edge with
+    :func:`inforelay.nets.recording.read_activations`."""
     from inforelay.nets.recording import read_activations
 
-    acts = read_activations(path)
-    cell = acts.cell if include_cell else None
-    if include_cell and cell is None:
-        raise ValueError(f"{path}: include_cell is set but the file has no 'cell' dataset")
-    return neurons_from_arrays(acts.inputs, acts.hidden, acts.outputs, cell)
+    return neurons_from_recording(read_activations(path), include_cell=include_cell)
 
 
 def _subset(size: int, max_samples: int, rng: np.random.Generator | None) -> np.ndarray | None:

@@ -33,14 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from inforelay.core.recordings import (
-    ErrorFactory,
-    Recording,
-    RecordingLayout,
-    extra_dataset,
-    read_recording,
-    write_recording,
-)
+from inforelay.core.recording_files import read_recording, write_recording
+from inforelay.core.recordings import ErrorFactory, Recording, RecordingLayout, extra_dataset
 from inforelay.core.seeding import derive_rng
 
 __all__ = [
@@ -310,4 +304,4 @@ def read_series_recording(path: str | os.PathLike[str]) -> SeriesRecording:
         If the file does not exist.
     """
     rec = read_recording(path, SERIES_RECORDING)
-    return SeriesRecording(rec.inputs, rec.hidden, rec.cell, rec.outputs, rec.extras, rec.attrs)
+    return SeriesRecording(rec.inputs, rec.hidden, rec.cell, rec.outputs, rec.extras, rec.attrs, rec.source)

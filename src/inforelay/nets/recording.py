@@ -17,22 +17,12 @@ import numpy as np
 
 from inforelay.core.version import __version__
 from inforelay.core.provenance import package_versions, to_json
-from inforelay.core.recordings import (
-    STEP_DATASETS,
-    ErrorFactory,
-    Recording,
-    RecordingFileError,
-    RecordingLayout,
-    extra_dataset,
-    read_recording,
-    value_error,
-    write_recording,
-)
+from inforelay.core.recording_files import ACTIVATION_DATASETS, ACTIVATIONS, read_recording, write_recording
+from inforelay.core.recordings import STEP_DATASETS, Recording, RecordingFileError, value_error
 
 __all__ = [
     "ACTIVATIONS",
     "ActivationFileError",
-    "Activations",
     "DATASETS",
     "REQUIRED_ATTRS",
     "write_activations",
@@ -56,14 +46,6 @@ REQUIRED_ATTRS = (
     "config",
 )
 
-_ANSWER_DATASETS: dict[str, tuple[np.dtype, int]] = {
-    "targets": (np.dtype(np.float32), 2),
-    "concepts": (np.dtype(np.int8), 2),
-    "delay": (np.dtype(np.int64), 1),
-    "answer_step": (np.dtype(np.int64), 1),
-}
-
-
 class ActivationFileError(RecordingFileError):
     """An activation file is missing, unreadable, truncated or inconsistent.
 
@@ -71,68 +53,8 @@ class ActivationFileError(RecordingFileError):
     """
 
 
-def _check_answers(arrays: Mapping[str, np.ndarray], where: str, error: ErrorFactory) -> None:
-    """Targets, concepts, delays and answer steps fit the per-step datasets and each other."""
-    n, n_steps, _ = arrays["hidden"].shape
-    k = arrays["targets"].shape[1]
-    expect = {"outputs": (n, n_steps, k), "targets": (n, k), "concepts": (n, k), "delay": (n,), "answer_step": (n,)}
-    for name, shape in expect.items():
-        if arrays[name].shape != shape:
-            raise error(
-                where,
-                f"dataset {name!r} has shape {arrays[name].shape}, expected {shape} from hidden "
-                f"{arrays['hidden'].shape} and targets {arrays['targets'].shape}",
-            )
-    if n == 0:
-        raise error(where, "no samples")
-    if not np.array_equal(arrays["concepts"], (arrays["targets"] > 0).astype(np.int8)):
-        raise error(where, "concepts are not targets > 0")
-    steps = arrays["answer_step"]
-    if steps.min() < 0 or steps.max() >= n_steps:
-        raise error(where, f"answer_step outside the sequence (0..{n_steps - 1})")
-
-
-ACTIVATIONS = RecordingLayout(
-    kind="activations",
-    extras=_ANSWER_DATASETS,
-    compressed=frozenset({"inputs", "hidden", "cell", "outputs", "targets"}),
-    validate=_check_answers,
-)
 # name -> (dtype, ndim) of every dataset of an activation file; "cell" is optional (LSTM only)
-DATASETS: dict[str, tuple[np.dtype, int]] = {**STEP_DATASETS, **_ANSWER_DATASETS}
-
-
-class Activations(Recording):
-    """The contents of an activation file (see :func:`read_activations`)."""
-
-    targets = extra_dataset()
-    concepts = extra_dataset()
-    delay = extra_dataset()
-    answer_step = extra_dataset()
-
-    @property
-    def task(self) -> str | None:
-        return self.attrs.get("task")
-
-    @property
-    def model(self) -> str | None:
-        return self.attrs.get("model")
-
-    @property
-    def info_length(self) -> int | None:
-        value = self.attrs.get("info_length")
-        return None if value is None else int(value)
-
-    @property
-    def event_steps(self) -> tuple[int, ...]:
-        return tuple(int(s) for s in self.attrs.get("event_steps", ()))
-
-    @property
-    def concept_names(self) -> tuple[str, ...]:
-        names = self.attrs.get("concept_names")
-        if names is None:
-            return tuple(str(k) for k in range(self.targets.shape[1]))
-        return tuple(str(s) for s in names)
+DATASETS: dict[str, tuple[np.dtype, int]] = {**STEP_DATASETS, **ACTIVATION_DATASETS}
 
 
 def _activation_attrs(attrs: Mapping[str, Any], has_cell: bool, where: str) -> dict[str, Any]:
@@ -179,7 +101,7 @@ def write_activations(
     write_recording(path, arrays, meta, ACTIVATIONS)
 
 
-def read_activations(path: str | os.PathLike[str]) -> Activations:
+def read_activations(path: str | os.PathLike[str]) -> Recording:
     """Read and validate an activation file (numpy/h5py only; torch is not imported).
 
     Raises
@@ -191,6 +113,6 @@ def read_activations(path: str | os.PathLike[str]) -> Activations:
         (the message starts with the path).
     """
     rec = read_recording(path, ACTIVATIONS, ActivationFileError)
-    if rec.attrs.get("model") == "lstm" and rec.cell is None:
+    if rec.model == "lstm" and rec.cell is None:
         raise ActivationFileError(path, "model 'lstm' but no 'cell' dataset")
-    return Activations(rec.inputs, rec.hidden, rec.cell, rec.outputs, rec.extras, rec.attrs)
+    return rec

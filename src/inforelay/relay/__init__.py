@@ -11,10 +11,8 @@ from inforelay.relay.bias import (
 from inforelay.relay.files import (
     COPIED_ATTRS,
     RelayFileError,
-    RelayInputs,
     read_relay,
     read_relay_attrs,
-    read_relay_inputs,
     relay_file_attrs,
     write_relay,
 )
@@ -31,6 +29,7 @@ from inforelay.relay.validation import (
     RelayWarning,
     binarize_outputs,
     check_concepts,
+    relay_inputs,
 )
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "STATES",
     "TIE_TOLERANCE",
     "RelayFileError",
-    "RelayInputs",
     "RelayOverTime",
     "RelayResult",
     "RelayWarning",
@@ -51,10 +49,10 @@ __all__ = [
     "loss_at_removal",
     "read_relay",
     "read_relay_attrs",
-    "read_relay_inputs",
     "relay_all_states",
     "relay_file_attrs",
     "relay_information",
+    "relay_inputs",
     "relay_over_time",
     "relay_shuffle_null",
     "relay_summary",

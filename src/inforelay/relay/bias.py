@@ -29,7 +29,6 @@ for every state, step and concept (so the steps of one shuffle are consistent, a
 from __future__ import annotations
 
 import numbers
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,16 +39,10 @@ import pandas as pd
 from inforelay.core.seeding import derive_rng
 from inforelay.info.binarization import binarize
 from inforelay.relay.kernel import Search, greedy_search
-from inforelay.relay.over_time import (
-    _answers,
-    _as_inputs,
-    _check_settings,
-    _state_values,
-    available_states,
-)
+from inforelay.relay.over_time import answers_at, available_states, check_relay_settings, state_values
 from inforelay.relay.result import RelayOverTime
 from inforelay.relay.tables import clog_table
-from inforelay.relay.validation import check_concepts, check_threshold
+from inforelay.relay.validation import check_concepts, check_threshold, relay_inputs
 
 __all__ = [
     "CORRECTED_COLUMNS",
@@ -123,7 +116,7 @@ def relay_shuffle_null(
     Parameters
     ----------
     inputs
-        A :class:`inforelay.relay.RelayInputs` (e.g. from :func:`inforelay.relay.read_relay_inputs`)
+        A :class:`~inforelay.core.recordings.Recording` (e.g. from ``inforelay.load_recording``)
         or an object with ``hidden``, ``outputs``, ``concepts``, ``answer_step`` (optionally
         ``cell``, ``attrs``). Not a path: this function reads no files.
     n_shuffles
@@ -158,7 +151,7 @@ def relay_shuffle_null(
         ``n_shuffles`` not an integer ``>= 1``, an unknown ``method``, ``state`` or ``permute``,
         steps outside the recording, or inputs that fail :mod:`inforelay.relay.validation`.
     TypeError
-        ``inputs`` is a path (read it with :func:`inforelay.relay.read_relay_inputs`).
+        ``inputs`` is a path (read it with ``inforelay.load_recording``).
     """
     arrays = shuffle_null_arrays(
         inputs,
@@ -212,14 +205,12 @@ def shuffle_null_arrays(
     n_shuffles = _check_count(n_shuffles)
     if permute not in PERMUTATIONS:
         raise ValueError(f"permute must be one of {', '.join(PERMUTATIONS)}, got {permute!r}")
-    _check_settings(states, method, n_shuffles)
+    check_relay_settings(states, method, n_shuffles)
     threshold = check_threshold(threshold)
-    if isinstance(inputs, (str, bytes, os.PathLike)):
-        raise TypeError(f"{inputs!r}: the shuffle null reads no files; pass inforelay.load_recording(path)")
-    inputs = _as_inputs(inputs)
+    inputs = relay_inputs(inputs)  # a path: TypeError naming load_recording
     chosen = available_states(inputs) if states is None else tuple(states)
     x_all = check_concepts(inputs.concepts, inputs.source).astype(np.int64).T  # (C, n)
-    z_all = _answers(inputs, threshold).astype(np.int64).T
+    z_all = answers_at(inputs, threshold).astype(np.int64).T
     n_concepts, n = x_all.shape
     perms = [derive_rng("relay_null", seed, k).permutation(n) for k in range(n_shuffles)]
     x_perm = [np.ascontiguousarray(x_all[:, p]) for p in perms]
@@ -227,7 +218,7 @@ def shuffle_null_arrays(
     clog = clog_table(n)
     nulls = {}
     for state in chosen:
-        values = _state_values(inputs, state)
+        values = state_values(inputs, state)
         n_units = values.shape[2]
         chosen_steps = _check_steps(steps, values.shape[1])
         contribution = np.empty((len(chosen_steps), n_concepts, n_shuffles, n_units))

@@ -1,17 +1,14 @@
-"""Relay files: what a relay analysis reads from a recording, and the relay results it writes.
+"""Relay files: the relay results of a recording, one group per state.
 
-Inputs (docs/relay.md §6): any HDF5 file with ``hidden (n,T,N)``, ``outputs (n,T',C)``,
-``concepts (n,C)`` and ``answer_step (n,)`` (optionally ``cell`` and an ``info_length``
-attribute); pipeline activation files already have this layout. Outputs: one group per
-state, layout in docs/relay.md ("Relay file layout") and docs/file-formats.md, tagged with
-format ``inforelay-relay`` version 1. Every error starts with the file's path.
+Layout in docs/relay.md ("Relay file layout") and docs/file-formats.md, tagged with format
+``inforelay-relay`` version 1. A relay's *input* is a recording, read by
+:func:`inforelay.core.recording_files.load_recording`. Every error starts with the file's path.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import h5py
@@ -28,17 +25,13 @@ from inforelay.core.hdf5 import (
 )
 from inforelay.core.provenance import provenance_attrs
 from inforelay.relay.result import STATES, RelayOverTime
-from inforelay.relay.validation import check_concepts
 
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "COPIED_ATTRS",
     "RelayFileError",
-    "RelayInputs",
     "analysis_step",
-    "input_problem",
-    "read_relay_inputs",
     "relay_file_attrs",
     "write_relay",
     "read_relay",
@@ -52,38 +45,13 @@ _LEGACY_FORMAT = "inforelay-relay-1"  # the tag of relay files written before fo
 COPIED_ATTRS = ("task", "model", "delay_regime", "replicate", "info_length", "event_steps", "concept_names")
 """Attributes of a recording that its relay file keeps (when the recording has them)."""
 
-_REQUIRED_INPUTS = ("hidden", "outputs", "concepts", "answer_step")
-_INPUT_DATASETS = ("hidden", "cell", "outputs", "concepts", "answer_step")
 _ARRAYS = ("contribution", "node_relay", "full", "order", "curve")
 _OPTIONAL = ("null_mean", "p_value")
 _GROUP_ATTRS = ("analysis_step", "n_samples", "method")
 
 
 class RelayFileError(FileFormatError):
-    """A relay input or output file is missing data or malformed (message starts with the path)."""
-
-
-# ---------------------------------------------------------------------------
-# inputs
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class RelayInputs:
-    """The arrays a relay analysis needs from a recording (docs/relay.md §6).
-
-    ``hidden (n, T, N)``, ``outputs (n, T', C)``, ``concepts (n, C)``,
-    ``answer_step (n,)``; ``cell (n, T, N)`` for LSTMs (else ``None``) and the
-    file's decoded attributes.
-    """
-
-    hidden: np.ndarray
-    outputs: np.ndarray
-    concepts: np.ndarray
-    answer_step: np.ndarray
-    cell: np.ndarray | None = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-    source: str = "<memory>"
+    """A relay file is missing data or malformed (message starts with the path)."""
 
 
 def _open_h5(path: str | os.PathLike[str]) -> h5py.File:
@@ -94,107 +62,6 @@ def _open_h5(path: str | os.PathLike[str]) -> h5py.File:
         return h5py.File(path, "r")
     except OSError as err:
         raise RelayFileError(path, f"not a readable HDF5 file ({err})") from err
-
-
-def read_relay_inputs(path: str | os.PathLike[str]) -> RelayInputs:
-    """Read what a relay analysis needs from an activation file (HDF5).
-
-    Only ``hidden (n,T,N)``, ``outputs (n,T',C)``, ``concepts (n,C)`` and
-    ``answer_step (n,)`` are required; ``cell`` (same shape as ``hidden``) and
-    any attributes (e.g. ``info_length``) are optional. Pipeline files and users'
-    own recordings both work (docs/relay.md §6). The arrays are checked by
-    :func:`input_problem` (concepts by :func:`inforelay.relay.validation.check_concepts`).
-
-    Raises
-    ------
-    FileNotFoundError, RelayFileError
-        Missing file, not HDF5, missing or unreadable (corrupted) dataset, wrong dtypes,
-        shapes or values; the message starts with the path.
-    """
-    with _open_h5(path) as f:
-        missing = [k for k in _REQUIRED_INPUTS if k not in f]
-        if missing:
-            raise RelayFileError(
-                path,
-                f"missing dataset(s) {', '.join(missing)} "
-                "(a relay input needs hidden (n,T,N), outputs (n,T,C), concepts (n,C), answer_step (n,))",
-            )
-        arrays = {key: _read_dataset(f, key, path) for key in _INPUT_DATASETS if key in f}
-        try:
-            attrs = read_attrs(f.attrs)
-        except (OSError, ValueError, TypeError) as err:
-            raise RelayFileError(path, f"unreadable attributes ({err})") from err
-    inputs = RelayInputs(**arrays, attrs=attrs, source=str(path))
-    problem = input_problem(inputs)
-    if problem:
-        raise RelayFileError(path, problem)
-    return inputs
-
-
-def _read_dataset(f: h5py.File, key: str, path: str | os.PathLike[str]) -> np.ndarray:
-    """One dataset's values; a group or an unreadable (e.g. corrupted) dataset is a :class:`RelayFileError`."""
-    node = f[key]
-    if not isinstance(node, h5py.Dataset):
-        raise RelayFileError(path, f"'{key}' is not a dataset")
-    try:
-        return node[()]
-    except (OSError, ValueError, TypeError) as err:
-        message = " ".join(str(err).split())
-        raise RelayFileError(path, f"cannot read dataset '{key}' ({message}); is the file corrupted?") from err
-
-
-def input_problem(inputs: RelayInputs) -> str | None:
-    """What is wrong with ``inputs`` (dtypes, shapes, ranges, values), or ``None``.
-
-    Checks numeric dtypes, the shapes of docs/relay.md §6, ``answer_step`` range, finite
-    values, 0/1 concepts (:func:`inforelay.relay.validation.check_concepts`) and the
-    ``info_length`` attribute.
-    """
-    for key in ("hidden", "cell", "outputs", "answer_step"):  # concepts: check_concepts below
-        value = getattr(inputs, key)
-        if value is not None and np.asarray(value).dtype.kind not in "biuf":
-            return f"{key} must be numbers, got dtype {np.asarray(value).dtype}"
-    problem = _shape_problem(inputs)
-    if problem:
-        return problem
-    for key in ("hidden", "outputs", "cell"):
-        arr = getattr(inputs, key)
-        if arr is not None and not np.all(np.isfinite(arr)):
-            return f"{key} contains NaN or infinite values"
-    try:
-        check_concepts(inputs.concepts)
-        analysis_step(inputs.attrs, np.shape(inputs.hidden)[1])
-    except ValueError as err:
-        return str(err)
-    return None
-
-
-def _shape_problem(inputs: RelayInputs) -> str | None:
-    """What is wrong with the shapes of ``inputs`` and the range of ``answer_step``, or ``None``."""
-    hidden = np.asarray(inputs.hidden)
-    if hidden.ndim != 3 or 0 in hidden.shape:
-        return f"hidden must be a non-empty (n, T, N) array, got shape {hidden.shape}"
-    n = hidden.shape[0]
-    if inputs.cell is not None and np.shape(inputs.cell) != hidden.shape:
-        return f"cell must have hidden's shape {hidden.shape}, got {np.shape(inputs.cell)}"
-    outputs = np.asarray(inputs.outputs)
-    if outputs.ndim != 3 or outputs.shape[0] != n or 0 in outputs.shape:
-        return f"outputs must be ({n}, T, C), got shape {outputs.shape}"
-    concepts = np.asarray(inputs.concepts)
-    if concepts.shape != (n, outputs.shape[2]):
-        return (
-            f"concepts must be ({n}, {outputs.shape[2]}) "
-            f"(one column per output), got shape {concepts.shape}"
-        )
-    answer = np.asarray(inputs.answer_step)
-    if answer.shape != (n,) or not np.issubdtype(answer.dtype, np.integer):
-        return f"answer_step must be ({n},) integers, got {answer.dtype} {answer.shape}"
-    if answer.min() < 0 or answer.max() >= outputs.shape[1]:
-        return (
-            f"answer_step must lie in 0..{outputs.shape[1] - 1} (0-based steps of outputs), "
-            f"got {answer.min()}..{answer.max()}"
-        )
-    return None
 
 
 def analysis_step(attrs: Mapping[str, Any], n_steps: int) -> int:

@@ -9,7 +9,6 @@ point for "relay of every state of a recording" (the command and the pipeline us
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,12 +16,8 @@ import numpy as np
 
 from inforelay.core.seeding import derive_rng
 from inforelay.info.binarization import BINARIZATION_METHODS, binarize
-from inforelay.relay.files import (
-    RelayInputs,
-    analysis_step,
-    input_problem,
-    read_relay_inputs,
-)
+from inforelay.core.recordings import Recording
+from inforelay.relay.files import analysis_step
 from inforelay.relay.kernel import Search, SearchPath, greedy_search
 from inforelay.relay.null import shuffle_null, shuffle_p_value
 from inforelay.relay.result import STATES, RelayOverTime, result_from_path
@@ -32,10 +27,18 @@ from inforelay.relay.validation import (
     binarize_outputs,
     check_concepts,
     check_threshold,
+    relay_inputs,
     warn_if_no_relay,
 )
 
-__all__ = ["relay_over_time", "relay_all_states", "available_states"]
+__all__ = [
+    "answers_at",
+    "available_states",
+    "check_relay_settings",
+    "relay_all_states",
+    "relay_over_time",
+    "state_values",
+]
 
 
 def relay_over_time(
@@ -52,9 +55,10 @@ def relay_over_time(
     Parameters
     ----------
     activations
-        Path of an activation file (HDF5, see :func:`inforelay.relay.files.read_relay_inputs`)
-        or an object with ``hidden``, ``outputs``, ``concepts``, ``answer_step`` and
-        optionally ``cell`` and ``attrs`` (e.g. :class:`inforelay.nets.recording.Activations`).
+        A :class:`~inforelay.core.recordings.Recording` with labels (e.g. from
+        ``inforelay.load_recording``) or any object with ``hidden``, ``outputs``, ``concepts``,
+        ``answer_step`` and optionally ``cell`` and ``attrs``. Not a path: this function reads
+        no files (a path is a ``TypeError`` naming ``load_recording``).
     state
         ``"hidden"`` or ``"cell"`` (LSTM).
     method
@@ -115,12 +119,12 @@ def relay_all_states(
         ``{"hidden": ..., "cell": ...}`` in the order of ``states`` (no ``"cell"`` key
         for RNN/GRU recordings by default), ready for :func:`inforelay.relay.files.write_relay`.
     """
-    _check_settings(states, method, n_shuffles)
+    check_relay_settings(states, method, n_shuffles)
     threshold = check_threshold(threshold)
-    inputs = _as_inputs(activations)
+    inputs = relay_inputs(activations)
     chosen = available_states(inputs) if states is None else tuple(states)
     concepts = check_concepts(inputs.concepts, inputs.source)
-    answers = _answers(inputs, threshold)
+    answers = answers_at(inputs, threshold)
     results = {}
     for state in chosen:
         results[state] = _relay_state(inputs, state, method, int(n_shuffles), seed, (concepts, answers))
@@ -130,12 +134,12 @@ def relay_all_states(
     return results
 
 
-def available_states(inputs: RelayInputs) -> tuple[str, ...]:
+def available_states(inputs: Recording) -> tuple[str, ...]:
     """``("hidden",)``, plus ``"cell"`` when the recording has a cell state (LSTM)."""
     return ("hidden", "cell") if inputs.cell is not None else ("hidden",)
 
 
-def _check_settings(states: Sequence[str] | None, method: str, n_shuffles: int) -> None:
+def check_relay_settings(states: Sequence[str] | None, method: str, n_shuffles: int) -> None:
     """Raise ``ValueError`` for no or unknown states, an unknown method or a bad ``n_shuffles``."""
     if states is not None and not tuple(states):
         raise ValueError("states must name at least one state")
@@ -147,41 +151,13 @@ def _check_settings(states: Sequence[str] | None, method: str, n_shuffles: int) 
     check_n_shuffles(n_shuffles)
 
 
-def _as_inputs(activations: Any) -> RelayInputs:
-    """Read a path, or wrap an object with the recording's arrays; validated either way."""
-    if isinstance(activations, (str, os.PathLike)):
-        return read_relay_inputs(activations)
-    if isinstance(activations, RelayInputs):
-        inputs = activations
-    else:
-        try:
-            inputs = RelayInputs(
-                hidden=activations.hidden,
-                outputs=activations.outputs,
-                concepts=activations.concepts,
-                answer_step=activations.answer_step,
-                cell=getattr(activations, "cell", None),
-                attrs=dict(getattr(activations, "attrs", None) or {}),
-                source=str(getattr(activations, "path", None) or getattr(activations, "source", "<memory>")),
-            )
-        except AttributeError as err:
-            raise TypeError(
-                "activations must be a path or an object with hidden, outputs, concepts, "
-                f"answer_step (and optionally cell, attrs): {err}"
-            ) from err
-    problem = input_problem(inputs)
-    if problem:
-        raise ValueError(f"{inputs.source}: {problem}")
-    return inputs
-
-
-def _answers(inputs: RelayInputs, threshold: float) -> np.ndarray:
+def answers_at(inputs: Recording, threshold: float) -> np.ndarray:
     """``(n, C)`` 0/1 ``X_out``: the outputs at each sequence's answer step, ``> threshold``."""
     answers = binarize_outputs(inputs.outputs, threshold, inputs.source)
     return answers[np.arange(answers.shape[0]), np.asarray(inputs.answer_step)]
 
 
-def _state_values(inputs: RelayInputs, state: str) -> np.ndarray:
+def state_values(inputs: Recording, state: str) -> np.ndarray:
     """``(n, T, N)`` values of one state; ``ValueError`` when the recording lacks it."""
     values = inputs.hidden if state == "hidden" else inputs.cell
     if values is None:
@@ -211,7 +187,7 @@ def _store_path(arrays: dict[str, Any], t: int, c: int, path: SearchPath, n: int
 
 
 def _relay_state(
-    inputs: RelayInputs,
+    inputs: Recording,
     state: str,
     method: str,
     n_shuffles: int,
@@ -219,7 +195,7 @@ def _relay_state(
     labels: tuple[np.ndarray, np.ndarray],
 ) -> RelayOverTime:
     """One state's searches on checked settings, inputs and ``(concepts, answers)`` 0/1 labels."""
-    values = _state_values(inputs, state)
+    values = state_values(inputs, state)
     n, n_steps, n_units = values.shape
     step = analysis_step(inputs.attrs, n_steps)
     x_all, z_all = (labels[0].astype(np.int64), labels[1].astype(np.int64))

@@ -1,7 +1,7 @@
 """The one place where relay inputs are checked: concepts, answers and the relay's sanity.
 
-Every entry point (``greedy_relay``, ``relay_over_time``/``relay_all_states``,
-``read_relay_inputs`` and ``inforelay relay``) checks its inputs here, so the same input gets
+Every entry point (``greedy_relay``, ``relay_over_time``/``relay_all_states``, the shuffle
+null, ``find_relays`` and ``inforelay relay``) checks its inputs here, so the same input gets
 the same verdict everywhere (docs/relay.md §6):
 
 - concepts (``X_in``) must be 0/1: bool, integers, or floats exactly 0.0/1.0; ±1 (the
@@ -19,16 +19,21 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from inforelay.core.labels import check_binary, check_concepts
+from inforelay.core.recording_files import labelled_problem
+from inforelay.core.recordings import Recording, as_recording
+from inforelay.relay.files import analysis_step
+
 __all__ = [
     "RelayWarning",
     "check_binary",
     "check_concepts",
     "check_threshold",
     "binarize_outputs",
+    "relay_input_problem",
+    "relay_inputs",
     "warn_if_no_relay",
 ]
-
-_MAX_LISTED = 5  # offending values named in an error message
 
 
 class RelayWarning(UserWarning):
@@ -37,68 +42,6 @@ class RelayWarning(UserWarning):
 
 def _prefix(where: str | None) -> str:
     return f"{where}: " if where else ""
-
-
-def _format_value(value: object) -> str:
-    if isinstance(value, (float, np.floating)):
-        return f"{float(value):g}"
-    return str(value)
-
-
-def _location(bad: np.ndarray) -> str:
-    """'first at row 3, column 1' (2-D) or 'first at index 3' (1-D) of the first True."""
-    first = np.unravel_index(int(np.argmax(bad)), bad.shape)
-    if bad.ndim == 2:
-        return f"first at row {first[0]}, column {first[1]}"
-    return f"first at index {first[0]}" if bad.ndim == 1 else f"first at {tuple(int(i) for i in first)}"
-
-
-def check_binary(values: object, name: str = "values", where: str | None = None) -> np.ndarray:
-    """``values`` as an ``int8`` 0/1 array of the same shape; ``ValueError`` naming bad values.
-
-    Parameters
-    ----------
-    values
-        Array-like of 0/1: bool, integers, or floats exactly 0.0/1.0. Values all in {−1, 1}
-        (±1 targets) are accepted and mapped −1 → 0, 1 → 1.
-    name
-        What the values are (``"concepts"``, ``"x_in"``), for the message.
-    where
-        Prefix of the message (a file path), or ``None``.
-
-    Raises
-    ------
-    ValueError
-        Not numbers (strings, bytes, objects), or values other than 0/1 (or ±1), NaN included;
-        the message lists the offending values and where the first one is (0-based).
-    """
-    arr = np.asarray(values)
-    if arr.dtype == np.bool_:
-        return arr.astype(np.int8)
-    if arr.dtype.kind not in "iuf":
-        raise ValueError(
-            f"{_prefix(where)}{name} must be 0/1 numbers (bool, integers or floats), got dtype {arr.dtype}"
-        )
-    if arr.size == 0:
-        return arr.astype(np.int8)
-    is01 = (arr == 0) | (arr == 1)
-    if is01.all():
-        return arr.astype(np.int8)
-    if arr.dtype.kind != "u" and ((arr == -1) | (arr == 1)).all():
-        return (arr == 1).astype(np.int8)  # ±1 targets
-    bad = ~is01
-    offending = np.unique(arr[bad])
-    listed = ", ".join(_format_value(v) for v in offending[:_MAX_LISTED])
-    more = f" and {offending.size - _MAX_LISTED} more" if offending.size > _MAX_LISTED else ""
-    raise ValueError(
-        f"{_prefix(where)}{name} must be 0/1 (bool, integers or floats exactly 0.0/1.0; ±1 is read as 0/1); "
-        f"found values {listed}{more} ({_location(bad)})"
-    )
-
-
-def check_concepts(concepts: object, where: str | None = None) -> np.ndarray:
-    """Concepts (``X_in``) as ``int8`` 0/1 (see :func:`check_binary`; ±1 is read as 0/1)."""
-    return check_binary(concepts, "concepts", where)
 
 
 def check_threshold(threshold: object) -> float:
@@ -175,3 +118,38 @@ def warn_if_no_relay(
             RelayWarning,
             stacklevel=3,
         )
+
+
+def relay_inputs(recording: object) -> Recording:
+    """``recording`` as a :class:`~inforelay.core.recordings.Recording` fit for a relay analysis.
+
+    It needs ``hidden``, ``outputs``, ``concepts`` and ``answer_step`` (optionally ``cell`` and
+    attributes); any object with them works. A path is a ``TypeError`` (read it with
+    ``inforelay.load_recording``); a missing or inconsistent array a ``ValueError`` that starts
+    with the recording's source.
+    """
+    rec = as_recording(recording)
+    missing = [name for name in ("outputs", "concepts", "answer_step") if getattr(rec, name) is None]
+    if missing:
+        raise ValueError(
+            f"{rec.source}: a relay analysis needs {', '.join(missing)} "
+            "(hidden (n,T,N), outputs (n,T,C), concepts (n,C), answer_step (n,))"
+        )
+    problem = relay_input_problem(rec)
+    if problem:
+        raise ValueError(f"{rec.source}: {problem}")
+    return rec
+
+
+def relay_input_problem(inputs: Recording) -> str | None:
+    """What is wrong with ``inputs`` for a relay analysis, or ``None``: the checks of
+    :func:`inforelay.core.recording_files.labelled_problem` (dtypes, shapes of docs/relay.md §6,
+    ``answer_step`` range, finite values, 0/1 concepts) and the ``info_length`` attribute."""
+    problem = labelled_problem(inputs)
+    if problem:
+        return problem
+    try:
+        analysis_step(inputs.attrs, np.shape(inputs.hidden)[1])
+    except ValueError as err:
+        return str(err)
+    return None

@@ -8,10 +8,10 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from inforelay.core.recording_files import load_recording
 from inforelay.core.seeds import relay_seed
 from inforelay.pipeline.conditions import condition_networks
 from inforelay.relay import (
-    read_relay_inputs,
     relay_all_states,
     relay_file_attrs,
     write_relay,
@@ -29,7 +29,7 @@ def relay(key: Mapping[str, Any], recording: PathLike, output: PathLike,
 
     ``settings`` is the ``relay`` config section (``binarization``, ``n_shuffles``).
     """
-    inputs = read_relay_inputs(recording)
+    inputs = load_recording(recording)
     results = relay_all_states(
         inputs,
         method=settings["binarization"],

@@ -27,13 +27,13 @@ import pandas as pd
 
 from inforelay.core.atomic import write_table
 from inforelay.core.keys import NetworkKey
+from inforelay.core.recording_files import load_recording
 from inforelay.core.seeds import relay_seed
 from inforelay.pipeline.conditions import condition_networks
 from inforelay.pipeline.tables import with_keys
 from inforelay.relay import (
     corrected_relay,
     read_relay,
-    read_relay_inputs,
     relay_shuffle_null,
 )
 from inforelay.relay.bias import NULL_COLUMNS
@@ -63,7 +63,7 @@ def relay_null(
     (:func:`inforelay.core.seeds.relay_seed`) in the ``relay_null`` stream.
     """
     net = NetworkKey.from_mapping(key)
-    inputs = read_relay_inputs(recording)
+    inputs = load_recording(recording)
     results = read_relay(relay)
     method = relay_settings["binarization"]
     for state, result in results.items():
