@@ -32,6 +32,7 @@ from inforelay.analyses.knockout_sets import (
 )
 from inforelay.analyses.summary import check_columns, group_mean_ci, network_key_columns
 from inforelay.core.seeding import derive_rng
+from inforelay.nets.ablation import ABLATIONS  # numpy only: no torch at import
 from inforelay.tasks import answer_accuracy, concept_labels
 
 __all__ = [
@@ -51,9 +52,6 @@ __all__ = [
     "set_table",
 ]
 
-#: ablations of :func:`knockout_experiment` (the same as :data:`inforelay.nets.stepwise.ABLATIONS`,
-#: repeated here so that this module does not import torch)
-ABLATIONS = ("zero", "mean", "resample")
 
 KNOCKOUT_COLUMNS = [
     "set_kind",

@@ -273,7 +273,7 @@ def knock_out(
         resample keep the network on the states it visits; zero may push it off them.
     ablation_seed
         Seed of the ``resample`` permutation
-        (:func:`inforelay.nets.stepwise.resample_permutation`).
+        (:func:`inforelay.nets.ablation.resample_permutation`).
 
     Returns
     -------

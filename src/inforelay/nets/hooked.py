@@ -30,7 +30,7 @@ from torch import nn
 
 from inforelay.nets.models import RecurrentNetwork
 from inforelay.nets.record import run_module
-from inforelay.nets.stepwise import resample_permutation
+from inforelay.nets.ablation import resample_permutation
 
 __all__ = [
     "HookedRun",

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from inforelay.nets.ablation import Ablation
 from inforelay.nets.adapters import adapter_for, layer_inputs
 from inforelay.nets.models import RecurrentNetwork
 from inforelay.nets.stepwise import (
-    Ablation,
     CallableReadout,
     KnockoutMode,
     NetworkReadout,
