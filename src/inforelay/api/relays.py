@@ -247,6 +247,7 @@ class Relays:
             event_steps=event_steps,
             analysis_step=self.analysis_step,
             vmax=vmax,
+            label="relay (bits)" if self.correction is None else "bias-corrected relay (bits; < 0 as 0)",
         )
 
 

@@ -212,10 +212,11 @@ def fit_vmax(values: Iterable[np.ndarray], step: float = 0.05) -> float:
     return max(step, float(np.ceil(top / step - 1e-9) * step))
 
 
-def _null_colorbar(fig_or_subfig, image, axes, null_level: float | None, shrink: float) -> None:
+def _null_colorbar(fig_or_subfig, image, axes, null_level: float | None, shrink: float,
+                   label: str = "relay (bits)") -> None:  # fmt: skip
     """The colour bar, with the shuffle-null level of a unit's relay marked on it."""
     marked = null_level is not None and np.isfinite(null_level)
-    label = "relay (bits); red line: shuffle null" if marked else "relay (bits)"
+    label = f"{label}; red line: shuffle null" if marked else label
     bar = fig_or_subfig.colorbar(image, ax=axes, shrink=shrink, label=label)
     if marked:
         bar.ax.axhline(null_level, color="#d62728", lw=2.0)
@@ -230,6 +231,7 @@ def plot_relay_over_time(
     vmax: float | None = None,
     title: str | None = None,
     null_level: float | None = None,
+    label: str = "relay (bits)",
 ) -> Figure:
     """Paper Fig. 6: relay of every unit about every concept over time, for one network.
 
@@ -252,6 +254,9 @@ def plot_relay_over_time(
     null_level
         The shuffle-null level of a unit's relay (mean per unit, bits), marked on the colour
         bar: values below it are what the estimate reports for units that carry nothing.
+    label
+        The colour bar's label (e.g. for a bias-corrected relay, whose negative values are drawn
+        as 0).
     """
     R = _as_relay(R)
     vmax = fit_vmax([R]) if vmax is None else float(vmax)
@@ -276,7 +281,7 @@ def plot_relay_over_time(
         if c == n_concepts - 1:
             ax.set_xlabel("time point")
     if image is not None:
-        _null_colorbar(fig, image, right_axes, null_level, 0.5)
+        _null_colorbar(fig, image, right_axes, null_level, 0.5, label)
     if title:
         fig.suptitle(fit_title(fig, title), fontsize="medium")
     return fig
