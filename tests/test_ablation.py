@@ -11,7 +11,7 @@ torch = pytest.importorskip("torch")
 from inforelay import knock_out  # noqa: E402
 from inforelay.analyses import knockout_effects, knockout_experiment, noise_experiment  # noqa: E402
 from inforelay.nets import run_stepwise  # noqa: E402
-from inforelay.nets.stepwise import resample_permutation  # noqa: E402
+from inforelay.nets.ablation import resample_permutation  # noqa: E402
 
 from test_knockout import T_K, make_data, wired_rnn  # noqa: E402
 
