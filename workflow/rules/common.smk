@@ -175,7 +175,7 @@ def example_network(model=None, task="memory", delay_regime="random"):
         "task": pick(task, experiment_["tasks"], 0),
         "model": pick(model, experiment_["models"], 0),
         "delay_regime": pick(delay_regime, experiment_["delays"], -1),
-        "replicate": "00",
+        "replicate": REPLICATES[0],
     }
 
 

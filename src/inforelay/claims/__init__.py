@@ -18,7 +18,7 @@ from inforelay.claims.engine import (
 )
 from inforelay.claims.flow import FLOW_CLAIMS, evaluate_flow_claims
 from inforelay.claims.groups import TABLE_COLUMNS
-from inforelay.claims.paper import PAPER_CLAIMS, evaluate_claims
+from inforelay.claims.paper import PAPER_CLAIMS, claim_network_values, evaluate_claims
 from inforelay.claims.report import claims_markdown, summary_table
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "VerdictRule",
     "claim_row",
     "claims_markdown",
+    "claim_network_values",
     "evaluate_claims",
     "evaluate_flow_claims",
     "finalize",

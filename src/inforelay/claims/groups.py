@@ -26,6 +26,7 @@ from inforelay.core.keys import NETWORK_KEYS
 __all__ = [
     "GATED",
     "KEYS",
+    "NETWORKS_KEY",
     "POOLED",
     "RANDOM_REGIME",
     "TABLE_COLUMNS",
@@ -57,6 +58,8 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
               "accuracy"),
 }
 Row = dict[str, Any]
+#: the key of a row's per-network values (task, model, delay_regime, replicate, value)
+NETWORKS_KEY = "networks"
 Compare = Callable[[np.ndarray, np.ndarray], Evidence]
 
 
@@ -117,6 +120,15 @@ def per_model_rows(
         for task, model, g in model_cells(per_net)
     ]
     rows.append(claim_row(spec, evidence(_values(per_net)), group=POOLED, details=note(per_net)))
+    return _with_networks(rows, per_net)
+
+
+def _with_networks(rows: list[Row], per_net: pd.DataFrame) -> list[Row]:
+    """``rows`` carrying the per-network values they were tested on (key :data:`NETWORKS_KEY`;
+    :func:`inforelay.claims.engine.finalize` leaves it out of the table)."""
+    values = per_net[[*KEYS, "value"]].reset_index(drop=True)
+    for row in rows:
+        row[NETWORKS_KEY] = values
     return rows
 
 
@@ -143,7 +155,7 @@ def versus_rnn_rows(
     together = per_net[per_net["model"].isin(gated)]
     rows.append(claim_row(spec, compare(_values(together), _values(rnn)), group=POOLED,
                           details=_two_groups(together, rnn, ("+".join(gated), "rnn"))))
-    return rows
+    return _with_networks(rows, per_net[per_net["model"].isin(("rnn", *gated))])
 
 
 def summary_column(group: str) -> str:

@@ -44,7 +44,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from inforelay.claims.engine import CLAIM_COLUMNS, VerdictRule, finalize
-from inforelay.claims.groups import TABLE_COLUMNS
+from inforelay.claims.groups import KEYS, NETWORKS_KEY, TABLE_COLUMNS
 from inforelay.claims.paper_accuracy import ACCURACY_CLAIMS, accuracy_claims
 from inforelay.claims.paper_dynamics import DYNAMICS_CLAIMS, dynamics_claims
 from inforelay.claims.paper_knockout import (
@@ -57,7 +57,7 @@ from inforelay.claims.paper_stability import STABILITY_CLAIMS, stability_claims
 from inforelay.claims.paper_structure import STRUCTURE_CLAIMS, structure_claims
 from inforelay.claims.preregistration import Preregistration, PreregistrationError
 
-__all__ = ["CLAIM_COLUMNS", "PAPER_CLAIMS", "TABLE_COLUMNS", "evaluate_claims"]
+__all__ = ["CLAIM_COLUMNS", "PAPER_CLAIMS", "TABLE_COLUMNS", "claim_network_values", "evaluate_claims"]
 
 
 def _claim_order(cid: str) -> tuple[int, str]:
@@ -126,11 +126,52 @@ def evaluate_claims(
         One row per (claim, family, group), columns :data:`CLAIM_COLUMNS`, in the order of
         :data:`PAPER_CLAIMS` (the primary family first within a claim).
     """
-    reg = preregistration
+    rows = _claim_rows(tables, preregistration, training_delays)
+    order = {cid: i for i, cid in enumerate(PAPER_CLAIMS)}
+    families = {"primary": 0, "pooled": 1}
+    # stable: groups keep their order within a claim and family
+    rows.sort(key=lambda r: (order[r["id"]], families.get(r["family"], 2)))
+    return finalize(rows, VerdictRule(preregistration.alpha))
+
+
+def claim_network_values(
+    tables: Mapping[str, pd.DataFrame],
+    preregistration: Preregistration,
+    *,
+    training_delays: Sequence[int] = (1, 2, 3, 4, 5),
+) -> pd.DataFrame:
+    """The per-network values each claim of the primary analysis tests, as :func:`evaluate_claims`
+    computes them (the same arguments).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``id``, ``task``, ``model``, ``delay_regime``, ``replicate``, ``value``: one row
+        per (claim, network) for the claims tested per architecture or against the RNN (a
+        claim tested on group contrasts or shares of networks, such as C5a–d or C8c, has no
+        per-network value and no row). Values are those of the claim's statistic, before its
+        test (e.g. C6: carriers per concept minus 1; C4a: the network's r).
+    """
+    frames = []
+    seen: set[str] = set()
+    for row in _claim_rows(tables, preregistration, training_delays):
+        values = row.get(NETWORKS_KEY)
+        if values is None or row["id"] in seen or str(row["family"]).startswith("sensitivity"):
+            continue
+        seen.add(row["id"])
+        frames.append(values.assign(id=row["id"]))
+    columns = ["id", *KEYS, "value"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _claim_rows(tables: Mapping[str, pd.DataFrame], reg: Preregistration,
+                training_delays: Sequence[int]) -> list:
     stale = [cid for cid in reg.claims if cid not in PAPER_CLAIMS]
     if stale:
         raise PreregistrationError(f"{reg.source}: registers unknown claim(s) {', '.join(stale)}")
-    rows = [
+    return [
         *accuracy_claims(tables, training_delays, reg),
         *knockout_claims(tables, reg),
         *noise_claims(tables, reg),
@@ -139,8 +180,3 @@ def evaluate_claims(
         *dynamics_claims(tables, training_delays, reg),
         *_bias_corrected_rows(tables, reg),
     ]
-    order = {cid: i for i, cid in enumerate(PAPER_CLAIMS)}
-    families = {"primary": 0, "pooled": 1}
-    # stable: groups keep their order within a claim and family
-    rows.sort(key=lambda r: (order[r["id"]], families.get(r["family"], 2)))
-    return finalize(rows, VerdictRule(reg.alpha))

@@ -95,6 +95,18 @@ def check_config(config: Mapping[str, Any]) -> None:
         The config after schema validation (defaults filled in).
     """
     _check_delays(config)
+    experiment = _get(config, "experiment")
+    last = int(experiment.get("first_replicate", 0)) + int(experiment["replicates"]) - 1
+    if last > 99:
+        raise ConfigError(
+            f"config key 'experiment.first_replicate': replicates up to {last} asked for; "
+            "replicate numbers have two digits (at most 99)"
+        )
+    if experiment.get("first_replicate", 0) and _get(config, "flow").get("enabled", False):
+        raise ConfigError(
+            "config key 'experiment.first_replicate': the flow analysis selects the first "
+            "replicates from 0; run it with first_replicate 0"
+        )
     for task in _get(config, "experiment.tasks"):
         try:
             task_params(task, _get(config, f"tasks.{task}"))
@@ -116,7 +128,7 @@ def network_keys(config: Mapping[str, Any]) -> list[NetworkKey]:
         for task in experiment["tasks"]
         for model in experiment["models"]
         for delay in experiment["delays"]
-        for replicate in range(int(experiment["replicates"]))
+        for replicate in replicate_indices(config)
     ]
 
 
@@ -134,9 +146,19 @@ def conditions(config: Mapping[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def replicate_indices(config: Mapping[str, Any]) -> range:
+    """The replicate numbers of every condition: ``experiment.replicates`` of them from
+    ``experiment.first_replicate`` (default 0). A later first replicate gives networks (seeds and,
+    unless ``tasks.shared_data``, data) that no run from replicate 0 has seen: fresh networks
+    for a confirmatory run."""
+    experiment = _get(config, "experiment")
+    first = int(experiment.get("first_replicate", 0))
+    return range(first, first + int(experiment["replicates"]))
+
+
 def replicate_labels(config: Mapping[str, Any]) -> list[str]:
     """The replicates of every condition as two-digit labels (``"00"``, ``"01"``, ...)."""
-    return [f"{replicate:02d}" for replicate in range(int(_get(config, "experiment.replicates")))]
+    return [f"{replicate:02d}" for replicate in replicate_indices(config)]
 
 
 # ------------------------------------------------------------------------- config slices --
