@@ -65,7 +65,8 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_level(directory: Path, *, cores: int, snakefile: Path, extra: Sequence[str] = ()) -> dict[str, Any]:
+def run_level(directory: Path, *, cores: int, snakefile: Path, targets: Sequence[str] = (),
+              extra: Sequence[str] = ()) -> dict[str, Any]:
     """Run Snakemake on one level's directory; returns and writes its cost (``cost.json``).
 
     Raises
@@ -76,7 +77,7 @@ def run_level(directory: Path, *, cores: int, snakefile: Path, extra: Sequence[s
     log = directory / "snakemake.log"
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(snakefile), "--directory",
                str(directory), "--configfile", str(directory / "config.yaml"), "--cores", str(cores),
-               "--rerun-incomplete", *extra]
+               "--rerun-incomplete", *targets, *extra]
     env = {**os.environ, "HDF5_USE_FILE_LOCKING": "FALSE"}
     cpu, start = _cpu_of_children(), time.perf_counter()
     with open(log, "a") as handle:
@@ -145,5 +146,6 @@ def run_experiment(
     for level in chosen:
         directory = level_directory(runs, experiment, level)
         write_level_config(directory, level_config(experiment, level, base))
-        costs[level.label] = run_level(directory, cores=cores, snakefile=Path(root) / "Snakefile", extra=extra)
+        costs[level.label] = run_level(directory, cores=cores, snakefile=Path(root) / "Snakefile",
+                                       targets=experiment.targets, extra=extra)
     return costs

@@ -15,7 +15,7 @@ import copy
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,9 @@ __all__ = [
 
 #: how a trend's per-network value moves as the level grows
 DIRECTIONS = ("increase", "decrease", "either")
-_TOP_KEYS = {"question", "base", "set", "axis", "levels", "claims", "trends", "runs", "notes"}
+_TOP_KEYS = {"question", "base", "set", "axis", "levels", "claims", "trends", "targets", "notes"}
+#: what a level builds unless the file says otherwise: the claims and the tables behind them
+DEFAULT_TARGETS = ("results/claims.csv",)
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -86,6 +88,9 @@ class Experiment:
         The paper's claims whose per-group effects are drawn against the level.
     trends
         The pre-registered across-level tests.
+    targets
+        What Snakemake builds in each level (default: ``results/claims.csv`` and what it needs;
+        ``[all]`` for every figure too).
     source
         The file it was read from.
     """
@@ -100,7 +105,7 @@ class Experiment:
     trends: tuple[Trend, ...] = ()
     source: str = "<mapping>"
     notes: str = ""
-    meta: Mapping[str, Any] = field(default_factory=dict)
+    targets: tuple[str, ...] = DEFAULT_TARGETS
 
 
 def _fail(source: str, key: str, problem: str) -> ExperimentError:
@@ -175,7 +180,7 @@ def experiment_from_mapping(mapping: Mapping[str, Any], *, name: str, source: st
         trends=trends,
         source=source,
         notes=str(mapping.get("notes", "")).strip(),
-        meta={"runs": mapping.get("runs")},
+        targets=tuple(str(t) for t in mapping.get("targets") or DEFAULT_TARGETS),
     )
 
 
