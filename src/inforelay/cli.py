@@ -107,7 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     start with the file they concern (see :func:`_one_line`).
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # everything after a bare "--" is passed through (inforelay experiment: to Snakemake)
+    passthrough = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    args.passthrough = passthrough
     try:
         return int(args._run(args))
     except Exception as err:  # noqa: BLE001 - every error is one line, never a traceback
@@ -269,6 +273,63 @@ register(
     _run_relay,
     description=_RELAY_DESCRIPTION,
     files=("activations", "output"),
+)
+
+
+# ---------------------------------------------------------------------------
+# inforelay experiment
+# ---------------------------------------------------------------------------
+
+_EXPERIMENT_DESCRIPTION = """\
+Run an experiment file (config/experiments/<name>.yaml: one open question, a few levels, each an
+ordinary run of the workflow in <runs>/<name>/<level>/), or write its report: every level's
+claims, the pre-registered trends, figures and summary.md (docs/open-questions.md).
+
+  inforelay experiment run config/experiments/size.yaml --cores 8
+  inforelay experiment run config/experiments/size.yaml -- --profile profiles/slurm
+  inforelay experiment report config/experiments/size.yaml --out docs/open-questions/size
+"""
+
+
+def _configure_experiment(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("run", "report"), help="run the levels, or report on them")
+    p.add_argument("experiment", help="experiment file (YAML)")
+    p.add_argument("--runs", default="runs", help="where the levels run (default: runs)")
+    p.add_argument("--cores", type=int, default=2, help="Snakemake --cores per level (default 2)")
+    p.add_argument("--level", action="append", dest="levels", help="only this level (repeatable)")
+    p.add_argument("--out", help="report directory (default: <runs>/<name>/report)")
+    p.add_argument("--overlay", help="config file merged over every level last (e.g. a tiny version)")
+    p.epilog = "Arguments after a bare -- go to Snakemake."
+
+
+def _run_experiment(args: argparse.Namespace) -> int:
+    from inforelay.experiments import load_experiment, run_experiment
+    from inforelay.experiments.report import write_report
+
+    experiment = load_experiment(args.experiment)
+    if args.action == "run":
+        overlay = None
+        if args.overlay:
+            import yaml
+
+            overlay = yaml.safe_load(open(args.overlay)) or {}
+        costs = run_experiment(experiment, args.runs, cores=args.cores, levels=args.levels,
+                               extra=args.passthrough, overlay=overlay)
+        for label, cost in costs.items():
+            print(f"{experiment.name}/{label}: {cost['wall_s']:.0f} s wall, {cost['cpu_s']:.0f} s CPU")
+        return 0
+    out = args.out or os.path.join(args.runs, experiment.name, "report")
+    print(write_report(experiment, args.runs, out))
+    return 0
+
+
+register(
+    "experiment",
+    "run an experiment file's levels, or report on them",
+    _configure_experiment,
+    _run_experiment,
+    description=_EXPERIMENT_DESCRIPTION,
+    files=("experiment",),
 )
 
 

@@ -23,13 +23,14 @@ import pandas as pd
 
 from inforelay.claims import claim_network_values
 from inforelay.claims.engine import ClaimSpec, Evidence, VerdictRule, claim_row, finalize
-from inforelay.claims.groups import model_cells
+from inforelay.claims.groups import KEYS, model_cells
 from inforelay.claims.preregistration import Preregistration, load_preregistration
 from inforelay.claims.statistics import _folded, correlation_evidence
 from inforelay.experiments.spec import Experiment, ExperimentError, Trend
 
 __all__ = [
     "LEVEL_TABLES",
+    "MEASURES",
     "TREND_FAMILY",
     "collect_claims",
     "collect_values",
@@ -51,6 +52,27 @@ LEVEL_TABLES = {
     "attractors": "attractors.csv",
 }
 TREND_FAMILY = "trend"
+
+
+def _accuracy(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per network, the mean accuracy over every evaluation delay (generalization table)."""
+    df = tables["generalization"]
+    return df.groupby(KEYS, sort=False)["accuracy"].mean().rename("value").reset_index()
+
+
+def _stability(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per network (every regime), the correlation r of consecutive relay vectors from t_k on
+    (window ``all``), mean over concepts (stability table)."""
+    df = tables["stability"]
+    sel = df[(df["measure"] == "r") & (df["window"] == "all")]
+    return sel.groupby(KEYS, sort=False)["value"].mean().reset_index()
+
+
+#: per-network measures a trend may name besides the paper's claims (name → (what, function))
+MEASURES = {
+    "accuracy": ("mean accuracy over every evaluation delay", _accuracy),
+    "stability": ("r of consecutive relay vectors from t_k on (window all), mean over concepts", _stability),
+}
 
 
 def read_level_claims(directory: str | os.PathLike[str]) -> pd.DataFrame:
@@ -84,6 +106,9 @@ def collect_claims(experiment: Experiment, claims: Mapping[str, pd.DataFrame]) -
     return df[["level", "level_value", *[c for c in df.columns if c not in ("level", "level_value")]]]
 
 
+_MEASURE_TABLES = {"accuracy": ("generalization",), "stability": ("stability",)}
+
+
 def collect_values(
     experiment: Experiment,
     tables: Mapping[str, Mapping[str, pd.DataFrame]],
@@ -92,14 +117,19 @@ def collect_values(
 ) -> pd.DataFrame:
     """Per-network claim values of every level (``tables``: level label → its tables;
     ``training_delays``: level label → its ``tasks.delay_choices``), with ``level`` and
-    ``level_value`` columns."""
+    ``level_value`` columns; the :data:`MEASURES` are rows too (``id`` = the measure's name)."""
     frames = []
     for level in experiment.levels:
         if level.label not in tables:
             continue
-        values = claim_network_values(tables[level.label], preregistration,
-                                      training_delays=training_delays[level.label])
-        frames.append(values.assign(level=level.label, level_value=level.value))
+        level_tables = tables[level.label]
+        values = [claim_network_values(level_tables, preregistration,
+                                       training_delays=training_delays[level.label])]
+        for name, (_, measure) in MEASURES.items():
+            if all(t in level_tables for t in _MEASURE_TABLES[name]):
+                values.append(measure(level_tables).assign(id=name))
+        frames.append(pd.concat(values, ignore_index=True).assign(level=level.label,
+                                                                  level_value=level.value))
     if not frames:
         raise ExperimentError(f"{experiment.source}: no level has tables yet")
     return pd.concat(frames, ignore_index=True)
@@ -158,6 +188,10 @@ def trend_table(experiment: Experiment, values: pd.DataFrame, rule: VerdictRule)
             details = "means by level: " + ", ".join(f"{lv:g}: {m:.3g}" for lv, m in means.items())
             evidence = trend_evidence(finite["level_value"].to_numpy(), finite["value"].to_numpy(),
                                       trend.direction)
+            if trend.direction == "either":
+                signed = trend_evidence(finite["level_value"].to_numpy(), finite["value"].to_numpy(),
+                                        "increase").effect
+                details += f"; rho = {signed:.3g} ({'rises' if signed > 0 else 'falls'} with the level)"
             rows.append(claim_row(spec, evidence, group=f"{task}/{model}", details=details))
     return finalize(rows, rule)
 

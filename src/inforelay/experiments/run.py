@@ -114,6 +114,7 @@ def run_experiment(
     levels: Sequence[str] | None = None,
     root: str | os.PathLike[str] = REPO_ROOT,
     extra: Sequence[str] = (),
+    overlay: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Write every level's config and run the workflow on each, in order.
 
@@ -131,6 +132,9 @@ def run_experiment(
         The repository whose ``Snakefile`` and base config are used.
     extra
         More Snakemake arguments (e.g. ``["--dry-run"]`` or ``["--profile", "profiles/slurm"]``).
+    overlay
+        Config sections merged over every level's config last (e.g. a tiny version of the
+        experiment: fewer networks and samples; see ``tests/data/experiment_tiny.yaml``).
 
     Returns
     -------
@@ -145,7 +149,7 @@ def run_experiment(
     costs = {}
     for level in chosen:
         directory = level_directory(runs, experiment, level)
-        write_level_config(directory, level_config(experiment, level, base))
+        write_level_config(directory, level_config(experiment, level, base, overlay))
         costs[level.label] = run_level(directory, cores=cores, snakefile=Path(root) / "Snakefile",
                                        targets=experiment.targets, extra=extra)
     return costs

@@ -27,6 +27,7 @@ __all__ = [
     "ExperimentError",
     "Level",
     "Trend",
+    "deep_merge",
     "experiment_from_mapping",
     "level_config",
     "load_experiment",
@@ -210,10 +211,24 @@ def set_dotted(config: dict[str, Any], key: str, value: Any, *, source: str = "<
     node[parts[-1]] = copy.deepcopy(value)
 
 
-def level_config(experiment: Experiment, level: Level, base: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``overlay``'s keys (nested sections merged, anything else replaced), as
+    Snakemake merges a ``--configfile`` over the config."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def level_config(experiment: Experiment, level: Level, base: Mapping[str, Any],
+                 overlay: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The full config of one level: ``base`` with the experiment's shared settings, then the
-    level's own (later keys win)."""
+    level's own (later keys win), then ``overlay`` (a nested config section mapping: e.g. a
+    small version of every level for a test)."""
     config = copy.deepcopy(dict(base))
     for key, value in {**experiment.settings, **level.settings}.items():
         set_dotted(config, key, value, source=experiment.source)
-    return config
+    return deep_merge(config, overlay or {})

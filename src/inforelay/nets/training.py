@@ -26,6 +26,7 @@ import torch
 from inforelay.core.seeds import experiment_seed
 from inforelay.core.validation import check_fields
 from inforelay.nets.models import RecurrentNetwork, build_network
+from inforelay.nets.portable import portable_cpu_math
 from inforelay.tasks.generate import TaskData
 from inforelay.tasks.scoring import answer_accuracy
 
@@ -34,6 +35,7 @@ __all__ = [
     "TrainingFailed",
     "TrainResult",
     "attempt_seed",
+    "dropout_forward",
     "resolve_device",
     "train_network",
     "warm_up",
@@ -55,12 +57,15 @@ class TrainingConfig:
     max_restarts: int = 5
     device: str = "cpu"
     threads: int = 1
+    dropout: float = 0.0
 
     def __post_init__(self) -> None:
         check_fields(
             self, prefix="training.", positive_int=("n_hidden", "batch_size", "max_epochs", "threads"),
             nonnegative_int=("max_restarts",), positive=("learning_rate",), nonnegative=("target_accuracy",),
         )  # fmt: skip
+        if not 0.0 <= float(self.dropout) < 1.0:
+            raise ValueError(f"training.dropout: a rate in [0, 1), got {self.dropout!r}")
         if not isinstance(self.device, str) or not self.device:
             raise ValueError(f"training.device: expected 'cpu' or 'cuda', got {self.device!r}")
 
@@ -179,12 +184,41 @@ def _evaluate(network: RecurrentNetwork, split: _Split) -> float:
     return answer_accuracy(pred.cpu().numpy(), split.targets)
 
 
+_CELLS = {"rnn": torch.rnn_tanh_cell, "gru": torch.gru_cell}
+
+
+def dropout_forward(network: RecurrentNetwork, x: torch.Tensor, rate: float,
+                    generator: torch.Generator) -> torch.Tensor:
+    """Outputs ``(n, T, n_outputs)`` of ``network`` with variational recurrent dropout (Gal &
+    Ghahramani 2016): each sequence draws one mask over the hidden units, kept for all its steps;
+    a dropped unit's ``h`` is 0 both where it re-enters the recurrence and where the readout reads
+    it (kept units are scaled by ``1 / (1 − rate)``; an LSTM's cell state is not masked). The
+    same weights as :meth:`RecurrentNetwork.forward`, one step at a time, for training only."""
+    n, steps = x.shape[0], x.shape[1]
+    rec = network.recurrent
+    weights = (rec.weight_ih_l0, rec.weight_hh_l0, rec.bias_ih_l0, rec.bias_hh_l0)
+    keep = torch.bernoulli(torch.full((n, network.n_hidden), 1.0 - rate), generator=generator)
+    mask = (keep / (1.0 - rate)).to(x.device)
+    h = x.new_zeros(n, network.n_hidden)
+    c = x.new_zeros(n, network.n_hidden)
+    states = []
+    with portable_cpu_math():
+        for t in range(steps):
+            if network.arch == "lstm":
+                h, c = torch.lstm_cell(x[:, t], (h * mask, c), *weights)
+            else:
+                h = _CELLS[network.arch](x[:, t], h * mask, *weights)
+            states.append(h * mask)
+    return network.readout_activation(torch.stack(states, dim=1))
+
+
 def _train_epoch(
     network: RecurrentNetwork,
     optimizer: torch.optim.Optimizer,
     split: _Split,
     batch_size: int,
     order_rng: torch.Generator,
+    dropout: tuple[float, torch.Generator] | None = None,
 ) -> tuple[float, float]:
     """One pass over ``split`` in a seeded random order; mean loss and the minibatches' accuracy.
 
@@ -197,7 +231,8 @@ def _train_epoch(
     losses, sizes, correct = [], [], []
     for start in range(0, n, batch_size):
         idx = permutation[start : start + batch_size]
-        pred = _at_answer(network(split.x[idx]), split.answer_step[idx])
+        outputs = network(split.x[idx]) if dropout is None else dropout_forward(network, split.x[idx], *dropout)
+        pred = _at_answer(outputs, split.answer_step[idx])
         target = split.y[idx]
         loss = torch.nn.functional.mse_loss(pred, target)
         optimizer.zero_grad(set_to_none=True)
@@ -229,8 +264,12 @@ def _attempt(
     network.train()
     optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
     order_rng = torch.Generator(device="cpu").manual_seed(experiment_seed("batches", init_seed))
+    dropout = None  # no dropout: the fused forward, exactly as before the option existed
+    if config.dropout > 0:
+        mask_rng = torch.Generator(device="cpu").manual_seed(experiment_seed("dropout", init_seed))
+        dropout = (float(config.dropout), mask_rng)
     for epoch in range(1, int(config.max_epochs) + 1):
-        loss, train_acc = _train_epoch(network, optimizer, train, config.batch_size, order_rng)
+        loss, train_acc = _train_epoch(network, optimizer, train, config.batch_size, order_rng, dropout)
         val_acc = _evaluate(network, validation)
         records.append((attempt, epoch, loss, train_acc, val_acc))
         if val_acc >= config.target_accuracy:
