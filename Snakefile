@@ -32,6 +32,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/figures_analysis.smk"
 include: "workflow/rules/claims.smk"
+include: "workflow/rules/exhaustive.smk"
 include: "workflow/rules/flow.smk"
 
 

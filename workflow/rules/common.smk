@@ -126,6 +126,28 @@ def preregistration():
     return str(path if path.is_absolute() else Path(workflow.basedir) / path)
 
 
+EXHAUSTIVE_REPLICATES = REPLICATES[: config["exhaustive"]["replicates"]]
+
+
+def exhaustive_replicates(pattern):
+    """`pattern`'s files of a condition's first `exhaustive.replicates` replicates."""
+    return [
+        pattern.format(
+            task="{task}", model="{model}", delay_regime="{delay_regime}", replicate=r
+        )
+        for r in EXHAUSTIVE_REPLICATES
+    ]
+
+
+def condition_paths(pattern):
+    """Format `pattern`'s {task}, {model} and {delay_regime} for every condition (any
+    {replicate} is left in)."""
+    return [
+        pattern.format(**c, replicate="{replicate}")
+        for c in experiment.conditions(config)
+    ]
+
+
 def log_path(rule_name, pattern=NETWORK):
     return f"logs/{rule_name}/{pattern}.log"
 
@@ -145,6 +167,11 @@ def final_targets():
         "results/tables/relay_null.csv",
         "results/figures/fig02_generalization.png",
     ]
+    if config["exhaustive"]["enabled"]:
+        targets += [
+            "results/exhaustive_claims.csv",
+            "results/figures/fig_exhaustive.png",
+        ]
     return targets + task_figures() + analysis_targets()
 
 

@@ -45,6 +45,7 @@ __all__ = [
     "knockout_sets",
     "knockout_summary",
     "KnockoutRunner",
+    "mask_accuracy",
     "network_runner",
     "rank_units",
     "removal_rank",
@@ -257,6 +258,30 @@ def _knockout_table(
     """Tidy table: one row per (listed set, evaluated concept), columns :data:`KNOCKOUT_COLUMNS`."""
     unit_lists = np.asarray([" ".join(str(u) for u in np.flatnonzero(m)) for m in masks], dtype=object)
     return set_table(sets, per_set, names, KNOCKOUT_COLUMNS, units=unit_lists)
+
+
+def mask_accuracy(
+    network: Any,
+    data: Any,
+    masks: np.ndarray,
+    *,
+    knockout_step: int,
+    mode: str = "clamp",
+    ablation: str = "zero",
+    ablation_seed: int = 0,
+) -> np.ndarray:
+    """``(S, C)`` accuracy of every concept with each of ``masks`` (``(S, N)`` bool) knocked out
+    at ``knockout_step``: the same knockout as :func:`knockout_experiment`, on sets of your own
+    (e.g. the best sets of an exhaustive search, which no ranking nests)."""
+    masks = np.asarray(masks, dtype=bool)
+    n_units = int(network.n_hidden)
+    if masks.ndim != 2 or masks.shape[1] != n_units:
+        raise ValueError(f"masks must be (S, N) with N = {n_units}, got shape {masks.shape}")
+    n_concepts = np.asarray(data.targets).shape[1]
+    seqs = _check_experiment(network, data, np.zeros((n_concepts, n_units)), int(knockout_step),
+                             mode, ablation)
+    return _distinct_set_accuracy(network, seqs, masks, knockout_step=int(knockout_step), mode=mode,
+                                  ablation=ablation, ablation_seed=int(ablation_seed), chunk_sets=None)
 
 
 def knockout_experiment(

@@ -42,6 +42,7 @@ __all__ = [
     "equivalence_rank_sum_evidence",
     "replace_needed",
     "two_sided_rank_sum_evidence",
+    "two_sided_signed_rank_evidence",
     "fraction_ci",
     "median_evidence",
     "rank_sum_evidence",
@@ -68,6 +69,16 @@ def signed_rank_evidence(
     effect, low, high = hodges_lehmann(x, CONFIDENCE)
     greater, less = signed_rank(x - null)
     return Evidence(effect, greater, less, int(x.size), (low, high), null, needed, equivalence)
+
+
+def two_sided_signed_rank_evidence(x: Sequence[float] | np.ndarray) -> Evidence:
+    """Per-network values away from 0 in either direction: the absolute Hodges–Lehmann
+    pseudo-median with its folded signed-rank interval, and the two-sided Wilcoxon p-value as
+    ``p_value`` (no opposite direction: ``p_reverse`` is ``nan``)."""
+    one = signed_rank_evidence(x)
+    p = min(1.0, 2.0 * min(one.p_value, one.p_reverse)) if np.isfinite(one.p_value) else _NAN
+    effect = abs(one.effect) if np.isfinite(one.effect) else _NAN
+    return Evidence(effect, p, _NAN, one.n, _folded(*one.ci))
 
 
 def median_evidence(x: Sequence[float] | np.ndarray, *, null: float = 0.0) -> Evidence:
