@@ -12,6 +12,7 @@ stream               drives                                      key
 ``network``          a network's initial weights                 task, model, delay, replicate (int)
 ``restart``          attempt *a* > 0 of a training               network seed, *a*
 ``batches``          a training attempt's minibatch order        the attempt's seed
+``dropout``          a training attempt's dropout masks          the attempt's seed
 ``taskdata``         a data split (``inforelay.tasks.splits``)   task, delay regime, split[, data set]
 ``relay``            a relay search's shuffle null               task, model, delay, replicate ("NN")
 ``knockout``         random knockout sets                        task, model, delay, replicate (int)
@@ -53,6 +54,7 @@ SEED_STREAMS: dict[str, str] = {
     "network": "table",
     "restart": "raw",
     "batches": "raw",
+    "dropout": "raw",
     "taskdata": "raw",
     "relay": "wildcards",
     "knockout": "table",
