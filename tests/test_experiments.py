@@ -174,6 +174,7 @@ def test_every_experiment_runs_tiny_and_reports(tiny_experiments):
         assert set(claims["level"]) == {exp.levels[0].label, exp.levels[-1].label}
         cost = pd.read_csv(out / "cost.csv", comment="#")
         assert (cost["wall_min"] > 0).all() and (cost["networks"] > 0).all()
+        assert (cost["steps_cpu_min"] > 0).all()
         text = summary.read_text()
         assert exp.question in text and "**Cost**" in text
         for claim in exp.claims:
@@ -232,5 +233,5 @@ def test_summary_markdown_shows_each_followed_claim_per_group_and_level():
         for lv, v, g, e, verdict in [("a", 1, "memory/rnn", 0.5, HELD), ("b", 2, "memory/rnn", 0.05, INCONCLUSIVE)]
     ])
     text = summary_markdown(exp, rows, pd.DataFrame(), pd.DataFrame([{"level": "a", "networks": 1,
-                                                                     "wall_min": 1.0, "cpu_min": 2.0}]))
+                                                                     "wall_min": 1.0, "steps_cpu_min": 2.0}]))
     assert "| memory/rnn | ✓ 0.5 [0.4, 0.6] | ? 0.05 [-0.05, 0.15] |" in text

@@ -70,13 +70,13 @@ def verdict_matrix(claims: pd.DataFrame, claim: str, levels: list[str]) -> pd.Da
 
 
 def cost_table(costs: Mapping[str, Mapping[str, Any]], networks: Mapping[str, int]) -> pd.DataFrame:
-    """Per level: networks, wall and CPU (summed over the level's invocations)."""
+    """Per level: networks, wall (summed over the level's invocations) and the CPU of its steps."""
     rows = []
     for label, cost in costs.items():
         rows.append({"level": label, "networks": networks.get(label, 0),
                      "wall_min": round(cost.get("wall_s", float("nan")) / 60, 1),
-                     "cpu_min": round(cost.get("cpu_s", float("nan")) / 60, 1)})
-    return pd.DataFrame(rows, columns=["level", "networks", "wall_min", "cpu_min"])
+                     "steps_cpu_min": round(cost.get("steps_cpu_s", float("nan")) / 60, 1)})
+    return pd.DataFrame(rows, columns=["level", "networks", "wall_min", "steps_cpu_min"])
 
 
 def _markdown(df: pd.DataFrame, index: bool = True) -> str:
@@ -96,7 +96,7 @@ def summary_markdown(experiment: Experiment, claims: pd.DataFrame, trends: pd.Da
              + "; ".join(f"`{lv.label}` = " + (", ".join(f"`{k}: {v}`" for k, v in lv.settings.items()) or "base")
                          for lv in experiment.levels), "",
              "**Shared settings:** " + (", ".join(f"`{k}: {v}`" for k, v in experiment.settings.items()) or "none"),
-             "", "**Cost** (2 cores):", "", _markdown(costs, index=False), ""]
+             "", "**Cost** (2 cores; wall, and the CPU of the jobs' steps):", "", _markdown(costs, index=False), ""]
     if not trends.empty:
         shown = trends[["id", "group", "effect", "ci_low", "ci_high", "p_holm", "n", "verdict", "details"]].copy()
         shown["verdict"] = shown["verdict"].map(lambda v: f"{SYMBOLS.get(v, '?')} {v}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -23,7 +24,15 @@ import yaml
 from inforelay.core.atomic import atomic_path
 from inforelay.experiments.spec import Experiment, ExperimentError, Level, level_config
 
-__all__ = ["COST_FILE", "level_directory", "read_base_config", "read_cost", "run_experiment", "write_level_config"]
+__all__ = [
+    "COST_FILE",
+    "level_directory",
+    "read_base_config",
+    "read_cost",
+    "run_experiment",
+    "steps_cpu_seconds",
+    "write_level_config",
+]
 
 COST_FILE = "cost.json"
 #: the repository this module belongs to (an editable install: src/inforelay/experiments/)
@@ -95,15 +104,30 @@ def run_level(directory: Path, *, cores: int, snakefile: Path, targets: Sequence
     return cost
 
 
+_STEP_CPU = re.compile(r"step CPU time ([0-9.]+) s")
+
+
+def steps_cpu_seconds(directory: str | os.PathLike[str]) -> float:
+    """The CPU the level's jobs spent in their steps, from the jobs' logs (each job logs its
+    own, warm forks included; Snakemake's benchmark files cannot see a warm fork's CPU)."""
+    total = 0.0
+    for log in (Path(directory) / "logs").rglob("*.log"):
+        total += sum(float(v) for v in _STEP_CPU.findall(log.read_text(errors="replace")))
+    return total
+
+
 def read_cost(directory: str | os.PathLike[str]) -> dict[str, Any]:
-    """A level's ``cost.json``: ``runs``, one entry per invocation (``wall_s``, ``cpu_s``,
-    ``cores``), and their sums ``wall_s`` and ``cpu_s`` (``{}`` when the level never ran)."""
+    """A level's ``cost.json``: ``runs``, one entry per invocation (``wall_s``, ``cpu_s``: the
+    CPU of Snakemake's own process and the job processes it waited for, ``cores``), their sums
+    ``wall_s`` and ``cpu_s``, and ``steps_cpu_s`` (:func:`steps_cpu_seconds`); ``{}`` when the
+    level never ran."""
     path = Path(directory) / COST_FILE
     if not path.is_file():
         return {}
     record = json.loads(path.read_text())
     runs = record.get("runs", [])
-    return {"runs": runs, "wall_s": sum(r["wall_s"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs)}
+    return {"runs": runs, "wall_s": sum(r["wall_s"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
+            "steps_cpu_s": steps_cpu_seconds(directory)}
 
 
 def run_experiment(

@@ -34,7 +34,7 @@ def _shifted(x: np.ndarray, fraction: float, values: Sequence[float]) -> np.ndar
     that lines at the same level do not hide each other."""
     if min(values) > 0 and max(values) / min(values) >= 8:
         return x * (max(values) / min(values)) ** fraction
-    return x + fraction * ((max(values) - min(values)) or 1.0)
+    return x + fraction * ((max(values) - min(values)) or 0.5)
 
 
 def _level_ticks(ax, values: Sequence[float], labels: Sequence[str]) -> None:
@@ -43,6 +43,9 @@ def _level_ticks(ax, values: Sequence[float], labels: Sequence[str]) -> None:
     if min(values) > 0 and max(values) / min(values) >= 8:
         ax.set_xscale("log", base=2)
         ax.minorticks_off()
+    else:
+        margin = 0.12 * ((max(values) - min(values)) or 1.0)
+        ax.set_xlim(min(values) - margin, max(values) + margin)
     ax.set_xticks(list(values))
     ax.set_xticklabels(list(labels), rotation=30 if max(len(t) for t in labels) > 4 else 0,
                        ha="right" if max(len(t) for t in labels) > 4 else "center")
