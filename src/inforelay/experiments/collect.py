@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 
 from inforelay.claims import claim_network_values
-from inforelay.claims.engine import ClaimSpec, Evidence, VerdictRule, claim_row, finalize
+from inforelay.claims.engine import (
+    ClaimSpec,
+    Evidence,
+    VerdictRule,
+    claim_row,
+    finalize,
+)
 from inforelay.claims.groups import KEYS, model_cells
 from inforelay.claims.preregistration import Preregistration, load_preregistration
 from inforelay.claims.statistics import _folded, correlation_evidence

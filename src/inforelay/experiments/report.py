@@ -102,8 +102,8 @@ def summary_markdown(experiment: Experiment, claims: pd.DataFrame, trends: pd.Da
         shown["verdict"] = shown["verdict"].map(lambda v: f"{SYMBOLS.get(v, '?')} {v}")
         for col in ("effect", "ci_low", "ci_high", "p_holm"):
             shown[col] = shown[col].map(format_number)
-        lines += ["**Pre-registered trends** (Spearman's rho of level vs per-network value, oriented "
-                  "so that > 0 agrees; Holm over all trends of the experiment):", "",
+        lines += [("**Pre-registered trends** (Spearman's rho of level vs per-network value, oriented "
+                   "so that > 0 agrees; Holm over all trends of the experiment):"), "",
                   _markdown(shown, index=False), ""]
     for claim in experiment.claims:
         matrix = verdict_matrix(claims, claim, levels)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from inforelay.claims.groups import models_in_order
-from inforelay.figures.style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, fit_title, integer_ticks, new_figure
+from inforelay.figures.style import (
+    ARCH_COLORS,
+    ARCH_LABELS,
+    TASK_LABELS,
+    fit_title,
+    integer_ticks,
+    new_figure,
+)
 
 __all__ = ["plot_greedy_vs_exhaustive"]
 

@@ -14,7 +14,13 @@ import pandas as pd
 
 from inforelay.claims.engine import HELD, NOT_HELD
 from inforelay.claims.groups import model_rank
-from inforelay.figures.style import ARCH_COLORS, ARCH_LABELS, TASK_LABELS, fit_title, new_figure
+from inforelay.figures.style import (
+    ARCH_COLORS,
+    ARCH_LABELS,
+    TASK_LABELS,
+    fit_title,
+    new_figure,
+)
 
 __all__ = ["plot_claim_against_level", "plot_trend_values"]
 

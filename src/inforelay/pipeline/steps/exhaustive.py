@@ -74,7 +74,7 @@ def exhaustive_report(table: PathLike, groups_output: PathLike, claims_output: P
                       figure_stem: PathLike) -> None:
     """Summarize the aggregated greedy-vs-exhaustive table (rule ``exhaustive_report``): the
     per-group summary, C3 with greedy and with best sets, and the figure."""
-    from inforelay.analyses.exhaustive import exhaustive_summary
+    from inforelay.claims.exhaustive import exhaustive_summary
     from inforelay.figures.exhaustive import plot_greedy_vs_exhaustive
     from inforelay.figures.style import save
 
