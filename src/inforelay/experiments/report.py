@@ -74,8 +74,8 @@ def cost_table(costs: Mapping[str, Mapping[str, Any]], networks: Mapping[str, in
     rows = []
     for label, cost in costs.items():
         rows.append({"level": label, "networks": networks.get(label, 0),
-                     "wall_min": round(cost.get("wall_s", float("nan")) / 60, 1),
-                     "steps_cpu_min": round(cost.get("steps_cpu_s", float("nan")) / 60, 1)})
+                     "wall_min": round(cost.get("wall_s", float("nan")) / 60, 2),
+                     "steps_cpu_min": round(cost.get("steps_cpu_s", float("nan")) / 60, 2)})
     return pd.DataFrame(rows, columns=["level", "networks", "wall_min", "steps_cpu_min"])
 
 
