@@ -42,7 +42,7 @@ from inforelay.experiments.spec import Experiment, ExperimentError
 from inforelay.figures.experiments import plot_claim_against_level, plot_trend_values
 from inforelay.figures.style import save
 
-__all__ = ["cost_table", "summary_markdown", "verdict_matrix", "write_report"]
+__all__ = ["cost_table", "summary_markdown", "trend_matrix", "verdict_matrix", "write_report"]
 
 
 def _cell(row: pd.Series) -> str:
@@ -66,6 +66,18 @@ def verdict_matrix(claims: pd.DataFrame, claim: str, levels: list[str]) -> pd.Da
         [[cells.get((g, lv), "–") for lv in levels if lv in table.columns] for g in groups],
         index=groups, columns=[lv for lv in levels if lv in table.columns])
     out.index.name = "group"
+    return out
+
+
+def trend_matrix(trends: pd.DataFrame) -> pd.DataFrame:
+    """The trends as a trend × group table of ``symbol rho [interval]`` cells (rho oriented as
+    registered: > 0 agrees with the registered direction; ``either``: |rho|)."""
+    if trends.empty:
+        return pd.DataFrame()
+    cells = {(r["id"], r["group"]): _cell(r) for _, r in trends.iterrows()}
+    ids, groups = list(dict.fromkeys(trends["id"])), list(dict.fromkeys(trends["group"]))
+    out = pd.DataFrame([[cells.get((i, g), "–") for g in groups] for i in ids], index=ids, columns=groups)
+    out.index.name = "trend"
     return out
 
 
@@ -104,7 +116,8 @@ def summary_markdown(experiment: Experiment, claims: pd.DataFrame, trends: pd.Da
             shown[col] = shown[col].map(format_number)
         lines += [("**Pre-registered trends** (Spearman's rho of level vs per-network value, oriented "
                    "so that > 0 agrees; Holm over all trends of the experiment):"), "",
-                  _markdown(shown, index=False), ""]
+                  _markdown(trend_matrix(trends)), "", "The same, with p-values and the means by level:",
+                  "", _markdown(shown, index=False), ""]
     for claim in experiment.claims:
         matrix = verdict_matrix(claims, claim, levels)
         if matrix.empty:
