@@ -235,3 +235,13 @@ def test_summary_markdown_shows_each_followed_claim_per_group_and_level():
     text = summary_markdown(exp, rows, pd.DataFrame(), pd.DataFrame([{"level": "a", "networks": 1,
                                                                      "wall_min": 1.0, "steps_cpu_min": 2.0}]))
     assert "| memory/rnn | ✓ 0.5 [0.4, 0.6] | ? 0.05 [-0.05, 0.15] |" in text
+
+
+def test_the_command_line_reports_a_bad_experiment_in_one_line(tmp_path, capsys):
+    from inforelay.cli import main
+
+    assert main(["experiment", "run", str(tmp_path / "missing.yaml")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"{tmp_path / 'missing.yaml'}: no such experiment file"
+    assert main(["experiment", "run", str(EXPERIMENTS[0]), "--level", "nope", "--runs", str(tmp_path)]) == 1
+    assert "no level(s) nope" in capsys.readouterr().err

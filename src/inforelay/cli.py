@@ -303,6 +303,12 @@ def _configure_experiment(p: argparse.ArgumentParser) -> None:
 
 
 def _run_experiment(args: argparse.Namespace) -> int:
+    try:
+        import snakemake  # noqa: F401  (the levels run it)
+        import yaml  # noqa: F401
+    except ImportError as missing:
+        raise CommandError(args.experiment, f"experiments need the workflow extras ({missing.name} "
+                           "is missing): pip install 'inforelay[workflow]'") from None
     from inforelay.experiments import load_experiment, run_experiment
     from inforelay.experiments.report import write_report
 
