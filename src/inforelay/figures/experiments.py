@@ -94,8 +94,10 @@ def plot_claim_against_level(claims: pd.DataFrame, claim: str, *, axis: str,
         _level_ticks(ax, values, [label for label, _ in levels])
         ax.legend(fontsize=7, frameon=False)
     axes[0][0].set_ylabel(f"{claim} effect (95 % CI)", fontsize=8)
-    fig.suptitle(fit_title(fig, title or f"{claim} against {axis}; filled: held, open: inconclusive, X: not held"),
-                 fontsize=9)
+    text = title or f"{claim} against {axis}; filled: held, open: inconclusive, X: not held"
+    if rows["ci_low"].isna().any():
+        text += "; no bar: too few networks per group for an interval"
+    fig.suptitle(fit_title(fig, text), fontsize=9)
     return fig
 
 
