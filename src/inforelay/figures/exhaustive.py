@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+import numpy as np
+
 from inforelay.claims.groups import models_in_order
+from inforelay.core.stats import mean_ci
 from inforelay.figures.style import (
     ARCH_COLORS,
     ARCH_LABELS,
@@ -17,6 +20,8 @@ from inforelay.figures.style import (
 
 __all__ = ["plot_greedy_vs_exhaustive"]
 
+_NETWORK = ["task", "model", "delay_regime", "replicate"]
+
 
 def plot_greedy_vs_exhaustive(table: pd.DataFrame):
     """Share of greedy sets that are optimal (top) and mean gap in bits (bottom) against the set
@@ -27,10 +32,15 @@ def plot_greedy_vs_exhaustive(table: pd.DataFrame):
     for col, task in enumerate(tasks):
         of_task = table[table["task"] == task]
         for model in models_in_order(of_task["model"]):
-            g = of_task[of_task["model"] == model].groupby("k")
             color, label = ARCH_COLORS.get(model, "grey"), ARCH_LABELS.get(model, model)
-            axes[0][col].plot(g["optimal"].mean(), "-o", ms=3, color=color, label=label)
-            axes[1][col].plot(g["gap"].mean(), "-o", ms=3, color=color, label=label)
+            per_net = (of_task[of_task["model"] == model].astype({"optimal": float})
+                       .groupby([*_NETWORK, "k"])[["optimal", "gap"]].mean().reset_index())
+            for row, column, bounds in ((0, "optimal", (0.0, 1.0)), (1, "gap", (0.0, np.inf))):
+                summary = np.array([mean_ci(g[column].to_numpy(), bounds=bounds)
+                                    for _, g in per_net.groupby("k")])
+                ks = np.array(sorted(per_net["k"].unique()))
+                axes[row][col].plot(ks, summary[:, 0], "-o", ms=3, color=color, label=label)
+                axes[row][col].fill_between(ks, summary[:, 1], summary[:, 2], color=color, alpha=0.15, lw=0)
         axes[0][col].set_title(TASK_LABELS.get(task, task), fontsize=9)
         axes[0][col].set_ylim(-0.02, 1.02)
         axes[1][col].set_ylim(bottom=0)
@@ -39,7 +49,8 @@ def plot_greedy_vs_exhaustive(table: pd.DataFrame):
         axes[0][col].legend(fontsize=7, frameon=False)
     axes[0][0].set_ylabel("share of greedy sets\nthat are optimal", fontsize=8)
     axes[1][0].set_ylabel("mean gap to the best\nk-set (bits)", fontsize=8)
-    n_networks = table[["task", "model", "delay_regime", "replicate"]].drop_duplicates().shape[0]
+    n_networks = table[_NETWORK].drop_duplicates().shape[0]
     fig.suptitle(fit_title(fig, f"Greedy vs exhaustive relay sets at t_k ({n_networks} networks, "
-                                "every concept)"), fontsize=9)
+                                "mean over concepts; bands: 95 % t-interval of the mean over networks)"),
+                 fontsize=9)
     return fig
