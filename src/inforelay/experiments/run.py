@@ -107,19 +107,25 @@ def run_level(directory: Path, *, cores: int, snakefile: Path, targets: Sequence
 _STEP_CPU = re.compile(r"step CPU time ([0-9.]+) s")
 
 
+_TASKS = ("memory", "block", "italypower")
 _REPLICATE_LOG = re.compile(r"^rep-(\d+)\.log$")
 
 
-def steps_cpu_seconds(directory: str | os.PathLike[str], replicates: Sequence[str] | None = None) -> float:
+def steps_cpu_seconds(directory: str | os.PathLike[str], replicates: Sequence[str] | None = None,
+                      tasks: Sequence[str] | None = None) -> float:
     """The CPU the level's jobs spent in their steps, from the jobs' logs (each job logs its
     own, warm forks included; Snakemake's benchmark files cannot see a warm fork's CPU).
 
-    ``replicates`` (two-digit labels): count only these networks' own logs, leaving out those
-    of networks an earlier, larger config of the level trained."""
+    ``replicates`` (two-digit labels) and ``tasks``: count only the logs of these networks and
+    tasks, leaving out those of networks an earlier, larger config of the level trained."""
     total = 0.0
-    for log in (Path(directory) / "logs").rglob("*.log"):
+    root = Path(directory) / "logs"
+    for log in root.rglob("*.log"):
         own = _REPLICATE_LOG.match(log.name)
         if own and replicates is not None and own.group(1) not in replicates:
+            continue
+        parts = log.relative_to(root).parts
+        if tasks is not None and len(parts) > 2 and parts[1] in _TASKS and parts[1] not in tasks:
             continue
         total += sum(float(v) for v in _STEP_CPU.findall(log.read_text(errors="replace")))
     return total
@@ -136,16 +142,18 @@ def read_cost(directory: str | os.PathLike[str]) -> dict[str, Any]:
     record = json.loads(path.read_text())
     runs = record.get("runs", [])
     return {"runs": runs, "wall_s": sum(r["wall_s"] for r in runs), "cpu_s": sum(r["cpu_s"] for r in runs),
-            "steps_cpu_s": steps_cpu_seconds(directory, _level_replicates(Path(directory)))}
+            "steps_cpu_s": steps_cpu_seconds(directory, *_level_networks(Path(directory)))}
 
 
-def _level_replicates(directory: Path) -> list[str] | None:
+def _level_networks(directory: Path) -> tuple[list[str] | None, list[str] | None]:
+    """The replicate labels and tasks of a level's config (``None``: count every log)."""
     path = directory / "config.yaml"
     if not path.is_file():
-        return None
+        return None, None
     experiment = yaml.safe_load(path.read_text())["experiment"]
     first = int(experiment.get("first_replicate", 0))
-    return [f"{r:02d}" for r in range(first, first + int(experiment["replicates"]))]
+    return ([f"{r:02d}" for r in range(first, first + int(experiment["replicates"]))],
+            list(experiment["tasks"]))
 
 
 def run_experiment(

@@ -92,7 +92,7 @@ def plot_claim_against_level(claims: pd.DataFrame, claim: str, *, axis: str,
         ax.set_title(TASK_LABELS.get(task, task), fontsize=9)
         ax.set_xlabel(axis, fontsize=8)
         _level_ticks(ax, values, [label for label, _ in levels])
-        ax.legend(fontsize=7, frameon=False)
+        ax.legend(fontsize=7, frameon=False, loc="best")
     axes[0][0].set_ylabel(f"{claim} effect (95 % CI)", fontsize=8)
     text = title or f"{claim} against {axis}; filled: held, open: inconclusive, X: not held"
     if rows["ci_low"].isna().any():
@@ -129,7 +129,7 @@ def plot_trend_values(values: pd.DataFrame, name: str, *, axis: str, levels: Seq
         ax.set_title(TASK_LABELS.get(task, task), fontsize=9)
         ax.set_xlabel(axis, fontsize=8)
         _level_ticks(ax, level_values, [label for label, _ in levels])
-        ax.legend(fontsize=7, frameon=False)
+        ax.legend(fontsize=7, frameon=False, loc="best")
     axes[0][0].set_ylabel(name, fontsize=8)
     fig.suptitle(fit_title(fig, f"{name}: {what}; dots: networks, lines: means"), fontsize=9)
     return fig
