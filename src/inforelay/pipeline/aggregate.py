@@ -12,6 +12,7 @@ Column contracts of the tables produced here are listed in :mod:`inforelay.claim
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -53,18 +54,28 @@ def summarize(
     return group_mean_ci(df, by, value, confidence)
 
 
-def _concept_names(keys: Mapping[str, Any]) -> Sequence[str] | None:
-    """The concepts' names: ``keys["concept_names"]``, else the task's (``None``: ``0, 1, …``)."""
+def _concept_names(keys: Mapping[str, Any], path: str | os.PathLike[str] | None = None) -> Sequence[str] | None:
+    """The concepts' names: ``keys["concept_names"]``, else the relay file's own (a memory task
+    with 5 sensors names 5), else the task's (``None``: ``0, 1, …``)."""
     from inforelay.tasks import CONCEPT_NAMES
 
-    return keys.get("concept_names") or CONCEPT_NAMES.get(str(keys.get("task")))
+    if keys.get("concept_names"):
+        return keys["concept_names"]
+    if path is not None:
+        import h5py
+
+        with h5py.File(path, "r") as f:
+            stored = f.attrs.get("concept_names")
+        if stored is not None and len(stored):
+            return [str(name) for name in stored]
+    return CONCEPT_NAMES.get(str(keys.get("task")))
 
 
 def _over_networks(relay_files: PathsWithKeys, one_network: Any, **options: Any) -> pd.DataFrame:
     """``one_network(path, concept_names=..., **options)`` of every file, keys first, stacked."""
     frames = []
     for keys, path in relay_files:
-        df = one_network(path, concept_names=_concept_names(keys), **options)
+        df = one_network(path, concept_names=_concept_names(keys, path), **options)
         frames.append(with_keys(df, {k: v for k, v in keys.items() if k != "concept_names"}))
     if not frames:
         raise ValueError("no relay files given")
