@@ -35,6 +35,11 @@ def _group_label(group: str) -> str:
     return f"{label} − RNN" if " vs " in group else label
 
 
+def _panel(tasks: Sequence[str]) -> tuple[float, float]:
+    """A wider panel when one task fills the figure (room for the title and the level labels)."""
+    return (5.4, 3.0) if len(tasks) == 1 else (3.6, 2.9)
+
+
 def _shifted(x: np.ndarray, fraction: float, values: Sequence[float]) -> np.ndarray:
     """``x`` moved sideways by ``fraction`` of the axis (multiplicatively on a log axis), so
     that lines at the same level do not hide each other."""
@@ -68,7 +73,7 @@ def plot_claim_against_level(claims: pd.DataFrame, claim: str, *, axis: str,
     if rows.empty:
         return None
     tasks = sorted({g.split("/", 1)[0] for g in rows["group"]})
-    fig, axes = new_figure(1, len(tasks), panel_size=(3.6, 2.9), sharey=True)
+    fig, axes = new_figure(1, len(tasks), panel_size=_panel(tasks), sharey=True)
     values = [v for _, v in levels]
     groups = sorted(rows["group"].unique(), key=lambda g: model_rank(_architecture(g)))
     offsets = {g: (i - (len(groups) - 1) / 2) * 0.018 for i, g in enumerate(groups)}
@@ -90,7 +95,7 @@ def plot_claim_against_level(claims: pd.DataFrame, claim: str, *, axis: str,
         null = rows["null"].iloc[0]
         ax.axhline(null, color="grey", lw=0.8, ls="--")
         ax.set_title(TASK_LABELS.get(task, task), fontsize=9)
-        ax.set_xlabel(axis, fontsize=8)
+        ax.set_xlabel(axis.split(" (")[0], fontsize=8)
         _level_ticks(ax, values, [label for label, _ in levels])
         ax.legend(fontsize=7, frameon=False, loc="best")
     axes[0][0].set_ylabel(f"{claim} effect (95 % CI)", fontsize=8)
@@ -110,7 +115,7 @@ def plot_trend_values(values: pd.DataFrame, name: str, *, axis: str, levels: Seq
     if rows.empty:
         return None
     tasks = sorted(rows["task"].unique())
-    fig, axes = new_figure(1, len(tasks), panel_size=(3.6, 2.9), sharey=True)
+    fig, axes = new_figure(1, len(tasks), panel_size=_panel(tasks), sharey=True)
     level_values = [v for _, v in levels]
     models = sorted(rows["model"].unique(), key=model_rank)
     for ax, task in zip(axes[0], tasks):
@@ -127,7 +132,7 @@ def plot_trend_values(values: pd.DataFrame, name: str, *, axis: str, levels: Seq
                     "-o", color=color, ms=3.5, lw=1.2,
                     label=ARCH_LABELS.get(model, model))
         ax.set_title(TASK_LABELS.get(task, task), fontsize=9)
-        ax.set_xlabel(axis, fontsize=8)
+        ax.set_xlabel(axis.split(" (")[0], fontsize=8)
         _level_ticks(ax, level_values, [label for label, _ in levels])
         ax.legend(fontsize=7, frameon=False, loc="best")
     axes[0][0].set_ylabel(name, fontsize=8)
