@@ -1,4 +1,4 @@
-"""Byte-identity of the pipeline's knockout, noise, step-wise and relay (relay, relay_null) runs between two checkouts.
+"""Byte-identity of the pipeline's knockout, noise, step-wise, relay (relay, relay_null) and training runs between two checkouts.
 
 Usage: python tools/pipeline_identity_check.py CHECKOUT  (prints one digest per architecture;
 run it for two checkouts and compare).
@@ -57,3 +57,13 @@ with tempfile.TemporaryDirectory() as tmp:
         relay_null(key, acts, out, t_k, steps, {"n_shuffles": 3}, {"binarization": "kmeans"})
         h.update(pd.read_csv(steps).to_csv().encode())
         print(arch, "relay", h.hexdigest()[:16])
+
+# training (the fused forward; no training.dropout key): weights and history of a short training
+from inforelay.nets.training import TrainingConfig, train_network
+from inforelay.tasks.generate import generate
+for arch in ("rnn", "gru", "lstm"):
+    result = train_network(arch, generate("memory", 400, 2, 1), generate("memory", 200, 2, 2),
+                           TrainingConfig(n_hidden=8, max_epochs=40, target_accuracy=0.9, max_restarts=1), seed=7)
+    h = hashlib.sha256(b"".join(v.numpy().tobytes() for v in result.network.state_dict().values()))
+    h.update(result.history.to_csv().encode())
+    print(arch, "train", h.hexdigest()[:16])

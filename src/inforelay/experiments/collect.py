@@ -30,7 +30,7 @@ from inforelay.claims.engine import (
     finalize,
 )
 from inforelay.claims.groups import KEYS, model_cells
-from inforelay.claims.preregistration import Preregistration, load_preregistration
+from inforelay.claims.preregistration import Preregistration
 from inforelay.claims.statistics import _folded, correlation_evidence
 from inforelay.experiments.spec import Experiment, ExperimentError, Trend
 
@@ -74,10 +74,12 @@ def _stability(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return sel.groupby(KEYS, sort=False)["value"].mean().reset_index()
 
 
-#: per-network measures a trend may name besides the paper's claims (name → (what, function))
+#: per-network measures a trend may name besides the paper's claims:
+#: name → (what it is, its function, the level tables it reads)
 MEASURES = {
-    "accuracy": ("mean accuracy over every evaluation delay", _accuracy),
-    "stability": ("r of consecutive relay vectors from t_k on (window all), mean over concepts", _stability),
+    "accuracy": ("mean accuracy over every evaluation delay", _accuracy, ("generalization",)),
+    "stability": ("r of consecutive relay vectors from t_k on (window all), mean over concepts",
+                  _stability, ("stability",)),
 }
 
 
@@ -112,9 +114,6 @@ def collect_claims(experiment: Experiment, claims: Mapping[str, pd.DataFrame]) -
     return df[["level", "level_value", *[c for c in df.columns if c not in ("level", "level_value")]]]
 
 
-_MEASURE_TABLES = {"accuracy": ("generalization",), "stability": ("stability",)}
-
-
 def collect_values(
     experiment: Experiment,
     tables: Mapping[str, Mapping[str, pd.DataFrame]],
@@ -131,8 +130,8 @@ def collect_values(
         level_tables = tables[level.label]
         values = [claim_network_values(level_tables, preregistration,
                                        training_delays=training_delays[level.label])]
-        for name, (_, measure) in MEASURES.items():
-            if all(t in level_tables for t in _MEASURE_TABLES[name]):
+        for name, (_, measure, needs) in MEASURES.items():
+            if all(t in level_tables for t in needs):
                 values.append(measure(level_tables).assign(id=name))
         frames.append(pd.concat(values, ignore_index=True).assign(level=level.label,
                                                                   level_value=level.value))
@@ -201,7 +200,3 @@ def trend_table(experiment: Experiment, values: pd.DataFrame, rule: VerdictRule)
             rows.append(claim_row(spec, evidence, group=f"{task}/{model}", details=details))
     return finalize(rows, rule)
 
-
-def preregistration_of(config: Mapping[str, object]) -> Preregistration:
-    """The pre-registration a level's config names."""
-    return load_preregistration(str(config["claims"]["preregistration"]))  # type: ignore[index]

@@ -59,12 +59,11 @@ def verdict_matrix(claims: pd.DataFrame, claim: str, levels: list[str]) -> pd.Da
     rows = claims[(claims["id"] == claim) & claims["family"].isin(["primary", "pooled"])]
     if rows.empty:
         return pd.DataFrame()
-    table = rows.pivot_table(index="group", columns="level", values="effect", aggfunc="first")
     cells = {(r["group"], r["level"]): _cell(r) for _, r in rows.iterrows()}
     groups = list(dict.fromkeys(rows["group"]))
-    out = pd.DataFrame(
-        [[cells.get((g, lv), "–") for lv in levels if lv in table.columns] for g in groups],
-        index=groups, columns=[lv for lv in levels if lv in table.columns])
+    shown = [lv for lv in levels if lv in set(rows["level"])]
+    out = pd.DataFrame([[cells.get((g, lv), "–") for lv in shown] for g in groups],
+                       index=groups, columns=shown)
     out.index.name = "group"
     return out
 

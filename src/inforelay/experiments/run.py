@@ -23,6 +23,8 @@ import yaml
 
 from inforelay.core.atomic import atomic_path
 from inforelay.experiments.spec import Experiment, ExperimentError, Level, level_config
+from inforelay.pipeline.runner.warm import CPU_LOG_PREFIX
+from inforelay.tasks.params import TASKS
 
 __all__ = [
     "COST_FILE",
@@ -104,10 +106,7 @@ def run_level(directory: Path, *, cores: int, snakefile: Path, targets: Sequence
     return cost
 
 
-_STEP_CPU = re.compile(r"step CPU time ([0-9.]+) s")
-
-
-_TASKS = ("memory", "block", "italypower")
+_STEP_CPU = re.compile(re.escape(CPU_LOG_PREFIX) + r" ([0-9.]+) s")
 _REPLICATE_LOG = re.compile(r"^rep-(\d+)\.log$")
 
 
@@ -125,7 +124,7 @@ def steps_cpu_seconds(directory: str | os.PathLike[str], replicates: Sequence[st
         if own and replicates is not None and own.group(1) not in replicates:
             continue
         parts = log.relative_to(root).parts
-        if tasks is not None and len(parts) > 2 and parts[1] in _TASKS and parts[1] not in tasks:
+        if tasks is not None and len(parts) > 2 and parts[1] in TASKS and parts[1] not in tasks:
             continue
         total += sum(float(v) for v in _STEP_CPU.findall(log.read_text(errors="replace")))
     return total

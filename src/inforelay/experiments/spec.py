@@ -36,7 +36,7 @@ __all__ = [
 
 #: how a trend's per-network value moves as the level grows
 DIRECTIONS = ("increase", "decrease", "either")
-_TOP_KEYS = {"question", "base", "set", "axis", "levels", "claims", "trends", "targets", "notes"}
+_TOP_KEYS = {"question", "base", "set", "axis", "levels", "claims", "trends", "targets"}
 #: what a level builds unless the file says otherwise: the claims and the tables behind them
 DEFAULT_TARGETS = ("results/claims.csv",)
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -105,7 +105,6 @@ class Experiment:
     claims: tuple[str, ...]
     trends: tuple[Trend, ...] = ()
     source: str = "<mapping>"
-    notes: str = ""
     targets: tuple[str, ...] = DEFAULT_TARGETS
 
 
@@ -180,7 +179,6 @@ def experiment_from_mapping(mapping: Mapping[str, Any], *, name: str, source: st
         claims=tuple(str(c) for c in mapping.get("claims") or ()),
         trends=trends,
         source=source,
-        notes=str(mapping.get("notes", "")).strip(),
         targets=tuple(str(t) for t in mapping.get("targets") or DEFAULT_TARGETS),
     )
 
